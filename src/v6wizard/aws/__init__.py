@@ -1,0 +1,1 @@
+"""AWS access: sessions and clients, discovery (read-only), and the executor (the only mutating module)."""

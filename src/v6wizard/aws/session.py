@@ -1,0 +1,137 @@
+"""The one place that makes boto3 sessions and clients.
+
+`AwsAccess` holds one boto3 Session and makes each service's client once, under a
+lock; botocore clients are thread-safe, sessions are not, so workers share the
+clients and never touch the session. Every client uses botocore's `standard` retry
+mode with extra attempts (EC2 throttles per API, Lambda with 429s) and carries the
+user agent suffix `v6wizard/<version>`.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import botocore.exceptions
+from botocore.config import Config
+
+from v6wizard import __version__
+from v6wizard.aws.errors import translate
+from v6wizard.errors import CredentialsError
+
+RETRY_ATTEMPTS = 10
+"""botocore's default is 3; EC2 throttles per API and a migration makes bursts of calls."""
+
+EventHook = tuple[str, Callable[..., Any]]
+"""A botocore event name and its handler, e.g. ("before-call", recorder)."""
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who the credentials belong to (STS GetCallerIdentity)."""
+
+    account_id: str
+    arn: str
+
+
+@dataclass(frozen=True)
+class AwsTarget:
+    """Where to talk to AWS: profile, region and an optional endpoint (the emulator)."""
+
+    profile: str | None = None
+    region: str | None = None
+    endpoint_url: str | None = None
+
+    def describe(self) -> str:
+        parts = [f"region {self.region or '?'}"]
+        if self.profile:
+            parts.insert(0, f"profile {self.profile}")
+        if self.endpoint_url:
+            parts.append(f"endpoint {self.endpoint_url}")
+        return ", ".join(parts)
+
+
+def client_config(max_pool_connections: int = 32) -> Config:
+    return Config(
+        retries={"mode": "standard", "max_attempts": RETRY_ATTEMPTS},
+        user_agent_extra=f"v6wizard/{__version__}",
+        max_pool_connections=max_pool_connections,
+    )
+
+
+class AwsAccess:
+    """Clients for one profile, region and endpoint, made once and shared by threads."""
+
+    def __init__(
+        self,
+        target: AwsTarget | None = None,
+        *,
+        event_hooks: Sequence[EventHook] = (),
+        credential_cache: Any | None = None,
+        mfa_prompter: Callable[[str], str] | None = None,
+    ) -> None:
+        target = target or AwsTarget()
+        endpoint = target.endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+        self._lock = threading.Lock()
+        self._clients: dict[str, Any] = {}
+        self._identity: Identity | None = None
+        try:
+            self._session = boto3.Session(profile_name=target.profile, region_name=target.region)
+        except botocore.exceptions.ProfileNotFound:
+            raise CredentialsError(
+                f"The AWS profile {target.profile!r} is not in your AWS config; "
+                "run `aws configure list-profiles` to see the ones you have."
+            ) from None
+        region = self._session.region_name
+        if not region:
+            raise CredentialsError(
+                "No AWS region is set; pass --region or set AWS_REGION (or a region in your profile)."
+            )
+        self.target = AwsTarget(profile=target.profile, region=region, endpoint_url=endpoint)
+        for event, handler in event_hooks:
+            self._session.events.register(event, handler)
+        if credential_cache is not None or mfa_prompter is not None:
+            _configure_assume_role(self._session, credential_cache, mfa_prompter)
+
+    @property
+    def region(self) -> str:
+        return self.target.region or ""
+
+    def client(self, service: str) -> Any:
+        """The client for a service, made once; safe to share across threads."""
+        with self._lock:
+            client = self._clients.get(service)
+            if client is None:
+                client = self._session.client(
+                    service,
+                    endpoint_url=self.target.endpoint_url,
+                    config=client_config(),
+                )
+                self._clients[service] = client
+            return client
+
+    def identity(self) -> Identity:
+        """The caller's account and ARN; raises CredentialsError with a fix when there are none."""
+        if self._identity is None:
+            try:
+                answer = self.client("sts").get_caller_identity()
+            except Exception as exc:  # noqa: BLE001 - every failure becomes one sentence
+                raise translate(exc, self.target) from None
+            self._identity = Identity(account_id=answer["Account"], arn=answer["Arn"])
+        return self._identity
+
+
+def _configure_assume_role(session: boto3.Session, cache: Any | None, prompter: Callable[[str], str] | None) -> None:
+    """Point botocore's assume-role provider at our keyring cache and MFA prompt."""
+    resolver = session._session.get_component("credential_provider")  # public component API
+    provider = resolver.get_provider("assume-role")
+    if provider is None:
+        return
+    if cache is not None:
+        provider.cache = cache
+    if prompter is not None:
+        provider._prompter = prompter

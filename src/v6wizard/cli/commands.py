@@ -1,0 +1,7 @@
+"""The list of CLI commands; each lives in its own module and imports heavy things lazily."""
+
+from __future__ import annotations
+
+import click
+
+ALL: list[click.Command] = []

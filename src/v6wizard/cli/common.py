@@ -1,0 +1,51 @@
+"""Options every command shares, and the edge that turns errors into a sentence and an exit code."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from v6wizard.errors import EXIT_BAD_INPUT, V6WizardError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def aws_options(func: F) -> F:
+    """--profile, --region, --endpoint-url and --journal, as DESIGN.md's CLI contract says."""
+    func = click.option(
+        "--journal",
+        envvar="V6WIZARD_JOURNAL",
+        default=None,
+        help="Journal path, or dynamodb://TABLE for a team journal (env V6WIZARD_JOURNAL).",
+    )(func)
+    func = click.option(
+        "--endpoint-url",
+        envvar="AWS_ENDPOINT_URL",
+        default=None,
+        help="Send AWS calls to this endpoint, e.g. the demo emulator (env AWS_ENDPOINT_URL).",
+    )(func)
+    func = click.option("--region", envvar="AWS_REGION", default=None, help="AWS region (env AWS_REGION).")(func)
+    func = click.option("--profile", envvar="AWS_PROFILE", default=None, help="AWS profile from your config (env AWS_PROFILE).")(func)
+    return func
+
+
+def run_guarded(body: Callable[[], int | None]) -> None:
+    """Run a command body; a V6WizardError becomes one sentence on stderr and its exit code."""
+    try:
+        code = body()
+    except V6WizardError as exc:
+        click.echo(f"v6wizard: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("v6wizard: interrupted.", err=True)
+        sys.exit(130)
+    sys.exit(code or 0)
+
+
+def bad_input(message: str) -> None:
+    """Refuse with exit 2 (nothing was changed)."""
+    click.echo(f"v6wizard: {message}", err=True)
+    sys.exit(EXIT_BAD_INPUT)

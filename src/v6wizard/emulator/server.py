@@ -1,0 +1,61 @@
+"""Moto's ThreadedMotoServer on 127.0.0.1 and a free port, with our WSGI layers in front.
+
+Used by `v6wizard demo` and by the test fixtures. The layers (see
+`v6wizard.emulator.layers`) correct where moto answers differently from AWS and
+enforce the AWS rules that moto does not, so a wrong ordering fails here rather
+than in someone's production account. Product code never knows it is talking to
+an emulator.
+"""
+
+from __future__ import annotations
+
+import threading
+import urllib.request
+from collections.abc import Callable
+from typing import Any
+
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Any]
+Middleware = Callable[[WsgiApp], WsgiApp]
+
+HOST = "127.0.0.1"
+"""Never 0.0.0.0: the emulator must not be reachable from off this machine."""
+
+
+class Emulator:
+    """A running moto server with its endpoint, reset and middleware stack."""
+
+    def __init__(self, middleware: list[Middleware] | None = None) -> None:
+        from moto.server import ThreadedMotoServer
+
+        self._server = ThreadedMotoServer(ip_address=HOST, port=0, verbose=False)
+        self._middleware = list(middleware or [])
+        self._lock = threading.Lock()
+        self.endpoint = ""
+
+    def start(self) -> Emulator:
+        self._server.start()
+        host, port = self._server.get_host_and_port()
+        # ThreadedMotoServer exposes no hook for WSGI middleware; werkzeug's server
+        # calls `server.app` per request, so wrapping it after start is the seam.
+        wsgi_server = self._server._server
+        app: WsgiApp = wsgi_server.app
+        for layer in reversed(self._middleware):
+            app = layer(app)
+        wsgi_server.app = app
+        self.endpoint = f"http://{host}:{port}"
+        return self
+
+    def stop(self) -> None:
+        self._server.stop()
+
+    def reset(self) -> None:
+        """Forget every resource (moto's reset API), e.g. between tests."""
+        request = urllib.request.Request(self.endpoint + "/moto-api/reset", method="POST", data=b"")
+        with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 - loopback only
+            answer.read()
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,83 @@
+"""The errors a user can meet, each one sentence and an exit code.
+
+Every failure that reaches a person is one of these. The CLI prints `str(error)` and
+exits with `error.exit_code`; the TUI shows the same sentence in a modal. Nothing
+else may escape to a user as a traceback.
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+class V6WizardError(Exception):
+    """Base class: a message meant for a person, and the exit code that goes with it."""
+
+    exit_code = EXIT_FAILED
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class BadInput(V6WizardError):
+    """The operator asked for something that cannot be done; nothing was changed."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+class CredentialsError(BadInput):
+    """No usable AWS credentials for the chosen profile or region."""
+
+
+class UnknownVpc(BadInput):
+    """The VPC id does not exist in the region."""
+
+
+class UnknownFunction(BadInput):
+    """A named Lambda function is not attached to the VPC."""
+
+
+class InvalidOption(BadInput):
+    """A plan option (CIDR source, pool, schedule, step name) is malformed."""
+
+
+class MalformedFile(BadInput):
+    """A plan or journal file cannot be read."""
+
+
+class JournalError(BadInput):
+    """The journal is corrupt, from a newer version, or cannot be opened."""
+
+
+class SessionLocked(V6WizardError):
+    """Another operator holds the live session for this VPC."""
+
+
+class UnknownSession(BadInput):
+    """No session with that id in the journal."""
+
+
+class DriftDetected(V6WizardError):
+    """The account changed since the plan was made; a new plan is needed."""
+
+
+class AwsCallFailed(V6WizardError):
+    """AWS refused or failed a call; the session stays resumable."""
+
+    def __init__(self, message: str, code: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class HealthGateFailed(V6WizardError):
+    """A cutover health gate failed and the alias was returned to the old version."""
+
+
+class Cancelled(V6WizardError):
+    """The operator stopped the run; the session stays resumable."""

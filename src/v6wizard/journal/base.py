@@ -1,0 +1,145 @@
+"""The journal's records and the interface every journal backend implements.
+
+A session is one migration of one VPC. Its journal is append-only: for each action,
+an `intent` is written before the AWS call (with the resolved parameters and any
+idempotency token), then an `outcome` with the ids AWS returned, or a `failure`
+with AWS's error code. Rollback writes the same records with phase `rollback`.
+Credentials never appear here: entries carry only API parameters and results.
+"""
+
+from __future__ import annotations
+
+import abc
+from datetime import datetime, timezone
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from v6wizard.core.plan import Plan
+
+SessionStatus = Literal[
+    "planned",
+    "applying",
+    "applied",
+    "failed",
+    "interrupted",
+    "rolling-back",
+    "rolled-back",
+]
+
+EntryKind = Literal["intent", "outcome", "failure", "note", "stage"]
+"""stage: a cutover stage change (stage index, weight, start time) in `data`."""
+
+Phase = Literal["apply", "rollback"]
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class SessionInfo(BaseModel):
+    """One migration session: which account, region and VPC, and where it stands."""
+
+    id: str
+    account_id: str
+    region: str
+    vpc_id: str
+    status: SessionStatus = "planned"
+    plan_fingerprint: str
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class JournalEntry(BaseModel):
+    """One append-only record of a session."""
+
+    seq: int = 0
+    """Position in the session, assigned by the journal on append (1, 2, 3...)."""
+    session_id: str
+    action_id: str
+    """The plan action this is about ("" for session-level notes)."""
+    phase: Phase = "apply"
+    kind: EntryKind
+    at: datetime = Field(default_factory=utcnow)
+    params: dict[str, Any] = Field(default_factory=dict)
+    """intent: the resolved call parameters as sent (including ClientToken)."""
+    outputs: dict[str, Any] = Field(default_factory=dict)
+    """outcome: the ids and values AWS returned (the action's `outputs` keys)."""
+    error_code: str = ""
+    error_message: str = ""
+    data: dict[str, Any] = Field(default_factory=dict)
+    """Anything else: cutover stage, weight, stage start, gate verdicts, notes."""
+
+
+class LockOwner(BaseModel):
+    """Who holds a VPC's live session."""
+
+    session_id: str
+    host: str
+    pid: int
+    user: str
+    started_at: datetime = Field(default_factory=utcnow)
+    lease_until: datetime
+
+    def describe(self) -> str:
+        return f"{self.user} on {self.host} (pid {self.pid}, since {self.started_at:%Y-%m-%d %H:%M} UTC)"
+
+
+class Journal(abc.ABC):
+    """The journal interface. Backends: SQLite (embedded default), DynamoDB (teams)."""
+
+    location: str
+    """Where the journal lives, for messages (a path or dynamodb://TABLE)."""
+
+    @abc.abstractmethod
+    def create_session(self, plan: Plan, snapshot: dict[str, Any] | None = None) -> SessionInfo:
+        """Start a session for a plan; `snapshot` is the normalized pre-apply state."""
+
+    @abc.abstractmethod
+    def sessions(self, account_id: str | None = None, region: str | None = None) -> list[SessionInfo]:
+        """Sessions, newest first, optionally for one account and region."""
+
+    @abc.abstractmethod
+    def session(self, session_id: str) -> SessionInfo:
+        """One session; raises UnknownSession."""
+
+    @abc.abstractmethod
+    def plan(self, session_id: str) -> Plan:
+        """The plan the session was started with."""
+
+    @abc.abstractmethod
+    def snapshot(self, session_id: str) -> dict[str, Any] | None:
+        """The normalized pre-apply state recorded with the session."""
+
+    @abc.abstractmethod
+    def set_status(self, session_id: str, status: SessionStatus) -> None: ...
+
+    @abc.abstractmethod
+    def append(self, entry: JournalEntry) -> JournalEntry:
+        """Append durably (fsync'd before returning); returns the entry with its seq."""
+
+    @abc.abstractmethod
+    def entries(self, session_id: str) -> list[JournalEntry]:
+        """Every entry of a session in append order."""
+
+    @abc.abstractmethod
+    def acquire_lock(self, vpc_id: str, owner: LockOwner) -> None:
+        """Take the VPC's live-session lock; raises SessionLocked naming the holder.
+
+        Succeeds when the lock is free, expired, or already held by the same session.
+        """
+
+    @abc.abstractmethod
+    def renew_lock(self, vpc_id: str, owner: LockOwner) -> None: ...
+
+    @abc.abstractmethod
+    def release_lock(self, vpc_id: str, session_id: str) -> None: ...
+
+    @abc.abstractmethod
+    def lock_holder(self, vpc_id: str) -> LockOwner | None: ...
+
+    @abc.abstractmethod
+    def force_unlock(self, vpc_id: str) -> None: ...
+
+    def close(self) -> None:
+        """Release resources; the default does nothing."""
