@@ -5,3 +5,5 @@ from __future__ import annotations
 import click
 
 ALL: list[click.Command] = []
+# Each command module appends itself with one line here:
+# from v6wizard.cli.plan_cmd import plan; ALL.append(plan)
