@@ -35,6 +35,10 @@ class CredentialsError(BadInput):
     """No usable AWS credentials for the chosen profile or region."""
 
 
+class UnknownRegion(BadInput):
+    """The region name is not one AWS has."""
+
+
 class UnknownVpc(BadInput):
     """The VPC id does not exist in the region."""
 

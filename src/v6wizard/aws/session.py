@@ -21,7 +21,7 @@ from botocore.config import Config
 
 from v6wizard import __version__
 from v6wizard.aws.errors import translate
-from v6wizard.errors import CredentialsError
+from v6wizard.errors import CredentialsError, UnknownRegion
 
 RETRY_ATTEMPTS = 10
 """botocore's default is 3; EC2 throttles per API and a migration makes bursts of calls."""
@@ -91,6 +91,7 @@ class AwsAccess:
             raise CredentialsError(
                 "No AWS region is set; pass --region or set AWS_REGION (or a region in your profile)."
             )
+        _check_region(self._session, region)
         self.target = AwsTarget(profile=target.profile, region=region, endpoint_url=endpoint)
         for event, handler in event_hooks:
             self._session.events.register(event, handler)
@@ -123,6 +124,18 @@ class AwsAccess:
                 raise translate(exc, self.target) from None
             self._identity = Identity(account_id=answer["Account"], arn=answer["Arn"])
         return self._identity
+
+
+def _check_region(session: boto3.Session, region: str) -> None:
+    """Refuse a misspelt region before any call goes to a host that does not exist."""
+    known: set[str] = set()
+    for partition in session.get_available_partitions():
+        known.update(session.get_available_regions("ec2", partition_name=partition))
+    if known and region not in known:
+        raise UnknownRegion(
+            f"{region!r} is not an AWS region this SDK knows; check --region or AWS_REGION "
+            "(e.g. us-east-1, eu-west-1)."
+        )
 
 
 def _configure_assume_role(session: boto3.Session, cache: Any | None, prompter: Callable[[str], str] | None) -> None:

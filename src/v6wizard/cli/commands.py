@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
-ALL: list[click.Command] = []
-# Each command module appends itself with one line here:
-# from v6wizard.cli.plan_cmd import plan; ALL.append(plan)
+from v6wizard.cli.demo_cmd import demo
+from v6wizard.cli.plan_cmd import plan
+
+ALL: list[click.Command] = [plan, demo]
+# Each further command module appends itself with one line here.

@@ -12,7 +12,9 @@ from pydantic import BaseModel
 
 from v6wizard.errors import InvalidOption
 
-DEFAULT_SCHEDULE = "10%:5m,50%:5m,100%"
+from v6wizard.constants import DEFAULT_SCHEDULE
+
+__all__ = ["DEFAULT_SCHEDULE", "Stage", "format_schedule", "parse_schedule", "validate_schedule"]
 
 _STAGE = re.compile(r"^\s*(\d+(?:\.\d+)?)%\s*(?::\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*)?$")
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600}

@@ -1,0 +1,84 @@
+"""`v6wizard demo`: the wizard against an embedded AWS emulator with a sample account."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+import click
+
+from v6wizard.cli.common import run_guarded
+
+DEMO_REGION = "us-east-1"
+DEMO_ENV = {
+    # The emulator accepts any keys; these stand in so no real credential is ever sent to it.
+    "AWS_ACCESS_KEY_ID": "demo",
+    "AWS_SECRET_ACCESS_KEY": "demo",
+    "AWS_REGION": DEMO_REGION,
+    "AWS_DEFAULT_REGION": DEMO_REGION,
+}
+
+
+@click.command()
+@click.option("--serve", is_flag=True, help="Only run the emulator with its sample account and print how to reach it.")
+@click.option("--dry-run", is_flag=True, help="Preview everything; apply nothing.")
+@click.option("--journal", envvar="V6WIZARD_JOURNAL", default=None, help="Journal path (default: a temporary one, since the demo account lives only as long as this process).")
+def demo(serve: bool, dry_run: bool, journal: str | None) -> None:
+    """Run the wizard against an embedded AWS emulator seeded with a sample account."""
+    run_guarded(lambda: _demo(serve, dry_run, journal))
+
+
+def _demo(serve: bool, dry_run: bool, journal: str | None) -> int:
+    emulator, account = start_demo()
+    try:
+        if serve:
+            return _serve(emulator.endpoint, account)
+        from v6wizard.aws.session import AwsTarget
+        from v6wizard.tui.app import run_app
+
+        journal_spec = journal or str(Path(tempfile.mkdtemp(prefix="v6wizard-demo-")) / "journal.sqlite3")
+        run_app(AwsTarget(region=DEMO_REGION, endpoint_url=emulator.endpoint), journal_spec=journal_spec, dry_run=dry_run, demo=True)
+        return 0
+    finally:
+        emulator.stop()
+
+
+def start_demo() -> tuple[Any, Any]:
+    """Start the emulator on 127.0.0.1 and seed the sample account; returns (emulator, account)."""
+    try:
+        from v6wizard.emulator import start_emulator
+    except ImportError:
+        from v6wizard.errors import BadInput
+
+        raise BadInput("The demo needs the embedded emulator; install it with `pip install 'v6wizard[demo]'`.") from None
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
+        os.environ.pop(name, None)
+    os.environ.update(DEMO_ENV)
+    from v6wizard.aws.session import AwsAccess, AwsTarget
+    from v6wizard.demo.seed import seed_demo
+
+    emulator = start_emulator(strict=True)
+    try:
+        account = seed_demo(AwsAccess(AwsTarget(region=DEMO_REGION, endpoint_url=emulator.endpoint)))
+    except BaseException:
+        emulator.stop()
+        raise
+    return emulator, account
+
+
+def _serve(endpoint: str, account: Any) -> int:
+    vpc_id = getattr(account, "vpc_id", "")
+    click.echo(f"The demo emulator is running at {endpoint} (region {DEMO_REGION}).")
+    click.echo("From another terminal:")
+    click.echo(f"  export AWS_ENDPOINT_URL={endpoint} AWS_REGION={DEMO_REGION} AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo")
+    click.echo(f"  v6wizard plan --vpc-id {vpc_id}")
+    click.echo("Press Ctrl+C to stop it.", nl=True)
+    stop = threading.Event()
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        click.echo("Emulator stopped.")
+    return 0
