@@ -1,0 +1,93 @@
+"""The package as a user gets it: a wheel that ships its styles, and a CLI that starts fast."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import sysconfig
+import venv
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+HELP_PROBE = """
+import sys
+sys.argv = ["v6wizard", "--help"]
+from v6wizard.cli import main
+try:
+    main()
+except SystemExit as exit:
+    assert exit.code in (0, None), exit.code
+print("HEAVY=" + ",".join(sorted(m for m in ("boto3", "botocore", "textual", "moto") if m in sys.modules)))
+"""
+
+
+def test_help_imports_neither_boto3_nor_textual() -> None:
+    result = subprocess.run([sys.executable, "-c", HELP_PROBE], capture_output=True, text=True, timeout=60, check=True)
+    assert "Commands:" in result.stdout
+    assert "plan" in result.stdout and "demo" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "HEAVY="
+
+
+@pytest.fixture(scope="module")
+def installed_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the wheel and install it, without its dependencies, into a fresh virtualenv.
+
+    The dependencies come from this test run's site-packages through a plain path
+    entry, so the check needs no network; v6wizard itself resolves to the wheel's copy.
+    """
+    work = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(work / "dist"), str(ROOT)],
+        check=True, capture_output=True, timeout=300,
+    )
+    wheel = next((work / "dist").glob("v6wizard-*.whl"))
+    env_dir = work / "venv"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    python = env_dir / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--no-deps", "--no-compile", "--quiet", "--no-index", str(wheel)],
+        check=True, capture_output=True, timeout=300,
+    )
+    target = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True, capture_output=True, text=True,
+    ).stdout.strip()
+    (Path(target) / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    return env_dir
+
+
+def _run(env_dir: Path, code: str, tmp_path: Path) -> str:
+    return _exec([str(env_dir / "bin" / "python"), "-c", code], tmp_path)
+
+
+def _exec(argv: list[str], cwd: Path) -> str:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    result = subprocess.run(argv, capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_wheel_console_script_answers_help(installed_wheel: Path, tmp_path: Path) -> None:
+    out = _exec([str(installed_wheel / "bin" / "v6wizard"), "--help"], tmp_path)
+    assert "Migrate an AWS VPC" in out and "demo" in out
+
+
+def test_wheel_installs_and_runs_help_from_its_own_copy(installed_wheel: Path, tmp_path: Path) -> None:
+    out = _run(installed_wheel, HELP_PROBE + "\nimport v6wizard; print('FILE=' + v6wizard.__file__)", tmp_path)
+    assert "Commands:" in out
+    file_line = next(line for line in out.splitlines() if line.startswith("FILE="))
+    assert str(installed_wheel) in file_line, "v6wizard was imported from the source tree, not the wheel"
+
+
+def test_wheel_ships_the_stylesheets(installed_wheel: Path, tmp_path: Path) -> None:
+    out = _run(
+        installed_wheel,
+        "import importlib.resources as r; print(sorted(p.name for p in r.files('v6wizard').joinpath('styles').iterdir()))",
+        tmp_path,
+    )
+    names = eval(out.strip())  # noqa: S307 - our own subprocess printed a list literal
+    assert names and all(name.endswith(".tcss") for name in names)
