@@ -63,6 +63,10 @@ class SessionLocked(V6WizardError):
     """Another operator holds the live session for this VPC."""
 
 
+class SecretInJournal(V6WizardError):
+    """A journal payload held a credential-looking value and was refused (a bug, never written)."""
+
+
 class UnknownSession(BadInput):
     """No session with that id in the journal."""
 
@@ -85,3 +89,15 @@ class HealthGateFailed(V6WizardError):
 
 class Cancelled(V6WizardError):
     """The operator stopped the run; the session stays resumable."""
+
+
+class CutoverRefused(V6WizardError):
+    """A cutover precondition does not hold (alias, versions, code hash, alarms); nothing was shifted."""
+
+
+class AliasChanged(V6WizardError):
+    """Someone else changed the alias during a cutover (RevisionId mismatch); the cutover stopped."""
+
+
+class LowTraffic(V6WizardError):
+    """Too few invocations reached the new version to judge it; the cutover waits for the operator."""
