@@ -1,9 +1,24 @@
-"""WSGI layers in front of moto (placeholder until the corrections and strictness layers land)."""
+"""The WSGI layers in front of moto, outermost first.
+
+1. `ControlLayer`: request log, added latency, injected faults, and reset of every
+   layer's state when moto's reset endpoint is called (`emulator.faults`,
+   `emulator.requests`).
+2. Corrections, always on: CloudWatch percentiles, subnet association states,
+   Lambda PublishVersion returning the existing version when nothing changed.
+3. Strictness (strict=True): the AWS rules of DESIGN.md that moto does not enforce.
+"""
 
 from __future__ import annotations
 
+from v6wizard.emulator.cloudwatch_p99 import CloudWatchPercentiles
+from v6wizard.emulator.corrections import SubnetStateCorrection
+from v6wizard.emulator.faults import ControlLayer
 from v6wizard.emulator.server import Middleware
+from v6wizard.emulator.wsgi import Layer
 
 
 def default_layers(strict: bool = True) -> list[Middleware]:
-    return []
+    """The middleware stack for `Emulator`, outermost first."""
+    inner: list[Layer] = [CloudWatchPercentiles(), SubnetStateCorrection()]
+    control = ControlLayer(resets=[layer.reset for layer in inner])
+    return [control, *inner]

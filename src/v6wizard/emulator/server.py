@@ -45,6 +45,22 @@ class Emulator:
         self.endpoint = f"http://{host}:{port}"
         return self
 
+    @property
+    def faults(self) -> Any:
+        """The fault injector of the control layer (see `v6wizard.emulator.faults`)."""
+        return self._layer_attribute("faults")
+
+    @property
+    def requests(self) -> Any:
+        """The server-side log of every (service, operation) received."""
+        return self._layer_attribute("requests")
+
+    def _layer_attribute(self, name: str) -> Any:
+        for layer in self._middleware:
+            if hasattr(layer, name):
+                return getattr(layer, name)
+        raise AttributeError(f"no emulator layer provides {name!r}")
+
     def stop(self) -> None:
         self._server.stop()
 
