@@ -1,0 +1,107 @@
+"""The planner: `build_plan(inventory, options) -> Plan`, a pure function.
+
+It checks the options against the inventory (one clear sentence per mistake), then
+asks each step planner in turn; they share a `PlanContext` so later steps can name
+earlier actions. Work already done in the account is never planned again, so the
+plan of a fully migrated VPC is empty.
+
+The egress-only gateway is planned only when a route needs it: the routes step runs
+first in code and says so, while the steps still come out in STEP_ORDER.
+"""
+
+from __future__ import annotations
+
+from ipaddress import IPv6Network
+
+from v6wizard.core.inventory import Inventory
+from v6wizard.core.plan import Plan, PlanOptions, Step
+from v6wizard.core.planner_context import PlanContext
+from v6wizard.core.planner_functions import assess_functions, plan_cutover, plan_functions
+from v6wizard.core.planner_network import (
+    existing_eigw,
+    plan_egress_gateway,
+    plan_routes,
+    plan_subnets,
+    plan_vpc_cidr,
+)
+from v6wizard.core.planner_rules import plan_network_acls, plan_security_groups
+from v6wizard.core.schedule import validate_schedule
+from v6wizard.errors import InvalidOption, UnknownFunction
+
+IPAM_NETMASKS = range(44, 61, 4)
+"""Netmask lengths AWS accepts for a VPC IPv6 block from an IPAM pool: /44 to /60 in steps of 4."""
+
+
+def build_plan(inventory: Inventory, options: PlanOptions | None = None) -> Plan:
+    """The eight steps, in STEP_ORDER, that take the inventory's VPC to dual-stack.
+
+    Raises UnknownFunction for a function not attached to the VPC and InvalidOption
+    for an unknown subnet or a malformed CIDR source or schedule.
+    """
+    options = options or PlanOptions()
+    validate_options(inventory, options)
+    ctx = PlanContext(
+        inventory=inventory,
+        options=options,
+        subnets=[s for s in inventory.subnets if options.subnet_ids is None or s.id in options.subnet_ids],
+        functions=[f for f in inventory.functions if options.function_names is None or f.name in options.function_names],
+    )
+    ctx.eigw_id = existing_eigw(ctx)
+    vpc_cidr = plan_vpc_cidr(ctx)
+    subnets = plan_subnets(ctx)
+    routes = plan_routes(ctx)
+    egress_gateway = plan_egress_gateway(ctx)
+    network_acls = plan_network_acls(ctx)
+    blockers = assess_functions(ctx)
+    security_groups = plan_security_groups(ctx)
+    functions = plan_functions(ctx, blockers)
+    cutover = plan_cutover(ctx)
+    steps: list[Step] = [vpc_cidr, subnets, egress_gateway, routes, network_acls, security_groups, functions, cutover]
+    return Plan(
+        account_id=inventory.account_id,
+        region=inventory.region,
+        vpc_id=inventory.vpc.id,
+        options=options,
+        steps=steps,
+        fingerprint=inventory.fingerprint(),
+        resource_digests=inventory.resource_digests(),
+    )
+
+
+def validate_options(inventory: Inventory, options: PlanOptions) -> None:
+    """Refuse options that cannot describe a migration of this VPC."""
+    vpc_id = inventory.vpc.id
+    if options.function_names is not None:
+        missing = [name for name in options.function_names if inventory.function(name) is None]
+        if missing:
+            raise UnknownFunction(
+                f"No Lambda function named {', '.join(missing)} is attached to {vpc_id}; "
+                "list the VPC's functions with `v6wizard plan --vpc-id` and pick from them."
+            )
+    if options.subnet_ids is not None:
+        missing = [sid for sid in options.subnet_ids if inventory.subnet(sid) is None]
+        if missing:
+            raise InvalidOption(f"Subnet {', '.join(missing)} is not in {vpc_id}; choose among the VPC's own subnets.")
+    if options.cidr_source == "ipam":
+        if not options.ipam_pool_id:
+            raise InvalidOption("An IPv6 block from IPAM needs an IPAM pool id (ipam-...).")
+        if options.ipam_netmask_length not in IPAM_NETMASKS:
+            raise InvalidOption(
+                f"An IPAM netmask of /{options.ipam_netmask_length} is not allowed for a VPC; "
+                "use /44 to /60 in steps of 4 (e.g. /56)."
+            )
+    if options.cidr_source == "byoip":
+        if not options.byoip_pool_id:
+            raise InvalidOption("An IPv6 block from BYOIP needs the BYOIP pool id (ipv6pool-ec2-...).")
+        if options.byoip_cidr is not None:
+            try:
+                network = IPv6Network(options.byoip_cidr)
+            except ValueError:
+                raise InvalidOption(
+                    f"The BYOIP block {options.byoip_cidr!r} is not a valid IPv6 network such as 2001:db8:1200::/56."
+                ) from None
+            if network.prefixlen > 64:
+                raise InvalidOption(f"The BYOIP block {options.byoip_cidr} is smaller than a /64 and cannot hold a subnet.")
+    if not options.alias_name.strip():
+        raise InvalidOption("The alias name for the cutover is empty; give one, e.g. live.")
+    validate_schedule(options.schedule)
