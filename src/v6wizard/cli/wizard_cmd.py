@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
 
-def run_wizard(ctx: click.Context, *, dry_run: bool, **aws: Any) -> int:
-    raise click.UsageError("The wizard is not built yet.")
+def run_wizard(
+    ctx: click.Context,
+    *,
+    dry_run: bool,
+    profile: str | None = None,
+    region: str | None = None,
+    endpoint_url: str | None = None,
+    journal: str | None = None,
+) -> int:
+    """Open the wizard; connecting (and any credential problem) happens inside it, on the start screen."""
+    from v6wizard.aws.session import AwsTarget
+    from v6wizard.tui.app import run_app
+
+    target = AwsTarget(profile=profile, region=region, endpoint_url=endpoint_url)
+    return run_app(target, journal_spec=journal, dry_run=dry_run)

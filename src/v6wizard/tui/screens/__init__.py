@@ -1,1 +1,1 @@
-"""tui/screens"""
+"""The wizard's screens, one per file: start, connect, choose, plan, step, cutover, summary, and dialogs."""

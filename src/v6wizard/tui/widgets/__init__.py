@@ -1,1 +1,1 @@
-"""tui/widgets"""
+"""Widgets shared by the wizard's screens."""

@@ -1,0 +1,281 @@
+"""The wizard app: `make_app` (shared by the CLI, the demo and the tests) and `run_app`.
+
+The app owns the session state every screen reads (the connection, the plan, the
+session id, step statuses) and the engine runs, which outlive the screen that
+started them. Every back-end call runs in a thread worker that posts messages; one
+`Worker.StateChanged` handler turns a failed worker into the error dialog.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding
+from textual.message_pump import MessagePump
+from textual.reactive import reactive
+from textual.worker import Worker, WorkerState
+
+from v6wizard.core.inventory import Inventory
+from v6wizard.core.plan import Plan
+from v6wizard.errors import V6WizardError
+from v6wizard.tui.backend import AccessFactory, Backend, default_access_factory
+from v6wizard.tui.messages import Connected, EngineEventMessage, RunFinished
+from v6wizard.tui.screens.dialogs import ConfirmDialog, ErrorDialog, MfaDialog
+from v6wizard.tui.screens.start import StartScreen
+from v6wizard.tui.status import step_statuses
+from v6wizard.tui.screens.base import ConnectionAware
+
+if TYPE_CHECKING:
+    from v6wizard.aws.session import AwsTarget, Identity
+
+STYLES = Path(__file__).resolve().parent.parent / "styles"
+
+ENGINE_GROUP = "engine"
+"""Worker group of apply/resume/rollback/skip runs: quitting during one asks first."""
+
+
+class WizardApp(App[int]):
+    """The v6wizard terminal wizard."""
+
+    TITLE = "v6wizard"
+    CSS_PATH = [STYLES / "wizard.tcss"]
+    BINDINGS = [
+        Binding("ctrl+t", "toggle_theme", "Theme", id="app.toggle-theme", tooltip="Switch between the light and dark theme."),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, tooltip="Quit; during an apply, asks and stops after the current action."),
+        Binding("ctrl+c", "quit", "Quit", id="app.interrupt", show=False, priority=True, tooltip="Same as ctrl+q."),
+    ]
+
+    dry_run: reactive[bool] = reactive(False)
+    context_line: reactive[str] = reactive("")
+
+    def __init__(
+        self,
+        target: AwsTarget,
+        *,
+        journal_spec: str | None = None,
+        dry_run: bool = False,
+        demo: bool = False,
+        access_factory: AccessFactory | None = None,
+        cutover_settings: Any | None = None,
+    ) -> None:
+        super().__init__()
+        self.target = target
+        self.journal_spec = journal_spec
+        self.demo = demo
+        self.access_factory = access_factory or default_access_factory
+        self.cutover_settings = cutover_settings
+        self.backend: Backend | None = None
+        self.identity: Identity | None = None
+        self.journal_location = ""
+        self.inventory: Inventory | None = None
+        self.plan: Plan | None = None
+        self.session_id: str | None = None
+        self.statuses: dict[str, str] = {}
+        """Step name -> planned/applied/rolled-back/failed/skipped/conflict for the current session."""
+        self.set_reactive(WizardApp.dry_run, dry_run)
+        self._quitting = False
+
+    # --- start-up and the context line -----------------------------------------
+
+    def on_mount(self) -> None:
+        self.theme = "textual-dark"
+        self._refresh_context()
+        self.push_screen(StartScreen())
+
+    def watch_dry_run(self) -> None:
+        self._refresh_context()
+
+    def _refresh_context(self) -> None:
+        target = self.backend.target if self.backend else self.target
+        parts = [
+            f"account {self.identity.account_id if self.identity else '?'}",
+            f"region {target.region or '?'}",
+            f"profile {target.profile or 'default'}",
+        ]
+        if target.endpoint_url:
+            parts.append(f"endpoint {target.endpoint_url}")
+        if self.demo:
+            parts.insert(0, "DEMO")
+        if self.dry_run:
+            parts.insert(0, "DRY RUN")
+        self.sub_title = "DRY RUN" if self.dry_run else ""
+        self.context_line = " · ".join(parts)
+
+    # --- connecting --------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="connect")
+    def connect(self, target: AwsTarget) -> None:
+        """Build AWS access for `target`, check who we are and list unfinished sessions."""
+        access = self.access_factory(target, self._prompt_mfa)
+        backend = Backend(access, journal_spec=self.journal_spec, cutover_settings=self.cutover_settings)
+        identity = backend.identity()
+        sessions = backend.interrupted_sessions()
+        self.call_from_thread(self._set_backend, backend)
+        self.post_message(Connected(identity, sessions, backend.journal.location))
+
+    def _set_backend(self, backend: Backend) -> None:
+        if self.backend is not None and self.backend is not backend:
+            self.backend.close()
+        self.backend = backend
+        self.target = backend.target
+
+    def _prompt_mfa(self, prompt: str) -> str:
+        """Called by botocore on a worker thread: ask on the UI thread and wait for the answer."""
+        answer: list[str] = []
+        done = threading.Event()
+
+        def dismissed(code: str | None) -> None:
+            answer.append(code or "")
+            done.set()
+
+        self.call_from_thread(self.push_screen, MfaDialog(prompt), dismissed)
+        done.wait()
+        if not answer[0]:
+            raise V6WizardError("No MFA code was given; the profile's role was not assumed.")
+        return answer[0]
+
+    @on(Connected)
+    def _connected(self, message: Connected) -> None:
+        self.identity = message.identity
+        self.journal_location = message.journal_location
+        self._refresh_context()
+        for screen in self.screen_stack:
+            if isinstance(screen, ConnectionAware):
+                screen.connection_changed(message)
+
+    # --- session state -------------------------------------------------------------
+
+    def use_plan(self, plan: Plan, session_id: str | None = None, state: Any | None = None) -> None:
+        self.plan = plan
+        self.session_id = session_id
+        self.statuses = step_statuses(plan, state)
+
+    # --- engine runs -----------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group=ENGINE_GROUP)
+    def run_engine(self, verb: str, reply_to: MessagePump, step: str | None = None) -> None:
+        """apply/resume/rollback/skip (or cutover) through the engine; events go to `reply_to`."""
+        assert self.backend is not None and self.plan is not None
+        engine = self.backend.engine(lambda event: reply_to.post_message(EngineEventMessage(event)))
+        if self.session_id is None:
+            self.session_id = engine.start(self.plan).id
+        session_id = self.session_id
+        try:
+            if verb == "apply":
+                engine.apply(session_id, only=[step] if step else None)
+            elif verb == "resume":
+                engine.resume(session_id)
+            elif verb == "rollback":
+                engine.rollback(session_id, step=step)
+            elif verb == "skip":
+                engine.skip(session_id, step)
+            else:
+                raise ValueError(f"unknown engine verb {verb!r}")
+        finally:
+            state = engine.state(session_id)
+            self.call_from_thread(self._record_state, state)
+            reply_to.post_message(RunFinished(session_id, verb, state))
+
+    def _record_state(self, state: Any) -> None:
+        if self.plan is not None:
+            self.statuses = step_statuses(self.plan, state)
+
+    @property
+    def engine_running(self) -> bool:
+        return any(w.group == ENGINE_GROUP and w.is_running for w in self.workers)
+
+    # --- failures, theme, quitting ---------------------------------------------------
+
+    @on(Worker.StateChanged)
+    def _worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == ENGINE_GROUP:
+            self.screen.refresh_bindings()
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if isinstance(error, V6WizardError):
+            title, text = type(error).__name__, error.message
+        else:
+            from v6wizard.aws.errors import translate
+
+            translated = translate(error, self.target) if error is not None else None
+            title = type(translated).__name__ if translated else "Error"
+            text = str(translated or error)
+        self.push_screen(ErrorDialog(title, text, next_step=_next_step(event.worker.group, self.session_id)))
+        if self._quitting and not self.engine_running:
+            self.exit(1)
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    async def action_quit(self) -> None:
+        if not self.engine_running:
+            self.exit(0)
+            return
+        self.push_screen(
+            ConfirmDialog(
+                "Stop the run?",
+                "The current action finishes, then the run stops. The session stays resumable from the start screen.",
+                yes="Stop after this action",
+            ),
+            self._stop_then_quit,
+        )
+
+    def _stop_then_quit(self, stop: bool | None) -> None:
+        if not stop or self.backend is None:
+            return
+        self._quitting = True
+        self.backend.cancel.set()
+        self.notify("Stopping after the current action…")
+        self._exit_when_stopped()
+
+    @work(exclusive=True, group="quit")
+    async def _exit_when_stopped(self) -> None:
+        for worker in [w for w in self.workers if w.group == ENGINE_GROUP]:
+            await worker.wait()
+        self.exit(0)
+
+    def on_unmount(self) -> None:
+        if self.backend is not None:
+            self.backend.close()
+
+
+def _next_step(group: str, session_id: str | None) -> str:
+    if group == ENGINE_GROUP and session_id:
+        return (
+            f"The session {session_id} is resumable: fix the cause, then resume it from the start screen "
+            f"or run `v6wizard resume {session_id} --yes`; `v6wizard rollback {session_id} --yes` undoes it."
+        )
+    if group == "connect":
+        return "Pick another profile or region (press c), or refresh your credentials and try again."
+    return "Nothing was changed. Try again, or press escape to go back."
+
+
+def make_app(
+    target: AwsTarget,
+    *,
+    journal_spec: str | None = None,
+    dry_run: bool = False,
+    demo: bool = False,
+    access_factory: AccessFactory | None = None,
+    cutover_settings: Any | None = None,
+) -> WizardApp:
+    """The wizard, as the CLI, the demo and the tests build it."""
+    return WizardApp(
+        target,
+        journal_spec=journal_spec,
+        dry_run=dry_run,
+        demo=demo,
+        access_factory=access_factory,
+        cutover_settings=cutover_settings,
+    )
+
+
+def run_app(target: AwsTarget, *, journal_spec: str | None = None, dry_run: bool = False, demo: bool = False) -> int:
+    """Run the wizard in this terminal until the operator quits; returns the exit code."""
+    app = make_app(target, journal_spec=journal_spec, dry_run=dry_run, demo=demo)
+    return app.run() or 0

@@ -1,0 +1,76 @@
+"""The messages workers post to the app: small dataclasses carrying results and engine events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from textual.message import Message
+
+from v6wizard.core.inventory import Inventory, RegionOverview
+from v6wizard.core.plan import Plan
+
+if TYPE_CHECKING:
+    from v6wizard.aws.session import Identity
+    from v6wizard.engine.events import EngineEvent
+    from v6wizard.journal.base import SessionInfo
+
+
+@dataclass
+class Connected(Message):
+    """Credentials work: who we are, and the unfinished sessions of this account and region."""
+
+    identity: Identity
+    sessions: list[SessionInfo]
+    journal_location: str
+
+
+@dataclass
+class OverviewLoaded(Message):
+    """The region's VPCs, summarized."""
+
+    overview: RegionOverview
+
+
+@dataclass
+class DiscoveryProgress(Message):
+    """Discovery of one VPC moved on; frequent, so a newer one replaces an unhandled older one."""
+
+    text: str
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, DiscoveryProgress)
+
+
+@dataclass
+class InventoryLoaded(Message):
+    """Discovery of the chosen VPC finished."""
+
+    inventory: Inventory
+
+
+@dataclass
+class PlanReady(Message):
+    """A plan was built (or loaded from a session) and, for a session, its step states."""
+
+    plan: Plan
+    session_id: str | None = None
+    state: Any | None = None
+    then: str | None = None
+    """What to do once the plan screen is open: resume, rollback, or nothing."""
+
+
+@dataclass
+class EngineEventMessage(Message):
+    """One engine event (action progress, cutover stage and poll, session finished)."""
+
+    event: EngineEvent
+
+
+@dataclass
+class RunFinished(Message):
+    """An apply, resume, rollback or skip returned; `state` is the session's state after it."""
+
+    session_id: str
+    verb: str
+    state: Any | None = None

@@ -1,0 +1,220 @@
+"""Choose: the region's VPCs, then the chosen VPC's subnets and functions, and the plan options."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Label, RadioButton, RadioSet, SelectionList, Static, Switch
+
+from v6wizard.core.inventory import Inventory, RegionOverview
+from v6wizard.core.plan import PlanOptions
+from v6wizard.core.schedule import DEFAULT_SCHEDULE, parse_schedule
+from v6wizard.errors import InvalidOption
+from v6wizard.tui.messages import DiscoveryProgress, InventoryLoaded, OverviewLoaded, PlanReady
+from v6wizard.tui.widgets.context_bar import ContextBar
+
+if TYPE_CHECKING:
+    from v6wizard.tui.app import WizardApp
+
+CIDR_SOURCES = ("amazon", "ipam", "byoip")
+
+
+class ChooseScreen(Screen[None]):
+    """Pick a VPC (enter), tick what to migrate, set the options, then make the plan (p)."""
+
+    app: WizardApp
+
+    BINDINGS = [
+        Binding("p", "make_plan", "Make plan", id="choose.plan", tooltip="Build the plan for the ticked subnets and functions."),
+        Binding("f5", "reload", "Reload", id="choose.reload", tooltip="Read the region's VPCs again."),
+        Binding("escape", "back", "Back", id="choose.back", tooltip="Back to the start screen."),
+    ]
+
+    def __init__(self, overview: RegionOverview | None = None, inventory: Inventory | None = None) -> None:
+        super().__init__()
+        self._overview = overview
+        self._inventory = inventory
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield ContextBar(id="context")
+        with VerticalScroll(id="choose-body"):
+            yield Label("VPCs in this region (enter picks one)", classes="section-title")
+            table: DataTable[str] = DataTable(id="vpcs", cursor_type="row", zebra_stripes=True)
+            table.add_columns("VPC", "Name", "IPv4", "IPv6", "Subnets", "NAT", "Functions")
+            yield table
+            yield Static("Reading the region's VPCs…", id="choose-status", classes="hint")
+            with Horizontal(id="picks"):
+                with Vertical():
+                    yield Label("Subnets to migrate", classes="section-title")
+                    yield SelectionList[str](id="subnets")
+                with Vertical():
+                    yield Label("Functions to migrate", classes="section-title")
+                    yield SelectionList[str](id="functions")
+            yield Label("Options", classes="section-title")
+            with Horizontal(classes="option-row"):
+                with RadioSet(id="cidr-source"):
+                    yield RadioButton("Amazon /56", value=True, id="src-amazon")
+                    yield RadioButton("IPAM pool", id="src-ipam")
+                    yield RadioButton("BYOIP pool", id="src-byoip")
+                yield Input(placeholder="pool id (IPAM or BYOIP)", id="pool-id", disabled=True)
+            with Horizontal(classes="option-row"):
+                yield Switch(value=False, id="assign-on-create")
+                yield Label("Assign IPv6 on create in migrated subnets")
+            with Horizontal(classes="option-row"):
+                yield Switch(value=False, id="public-route")
+                yield Label("Public subnets: ::/0 to their internet gateway")
+            with Horizontal(classes="option-row"):
+                yield Label("Alias")
+                yield Input("live", id="alias", classes="short")
+                yield Label("Schedule")
+                yield Input(DEFAULT_SCHEDULE, id="schedule", classes="short")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self._overview is not None:
+            self._show_overview(self._overview)
+        else:
+            self.load_overview()
+        if self._inventory is not None:
+            self._show_inventory(self._inventory)
+
+    # --- workers ----------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="overview")
+    def load_overview(self) -> None:
+        assert self.app.backend is not None
+        self.post_message(OverviewLoaded(self.app.backend.region_overview()))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="discover")
+    def discover(self, vpc_id: str) -> None:
+        assert self.app.backend is not None
+
+        def progress(text: str) -> None:
+            self.post_message(DiscoveryProgress(text))
+
+        self.post_message(InventoryLoaded(self.app.backend.discover(vpc_id, on_progress=progress)))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="plan")
+    def build_plan(self, inventory: Inventory, options: PlanOptions) -> None:
+        from v6wizard.tui.backend import Backend
+
+        self.post_message(PlanReady(Backend.build_plan(inventory, options)))
+
+    # --- handlers -----------------------------------------------------------------
+
+    @on(OverviewLoaded)
+    def _overview_loaded(self, message: OverviewLoaded) -> None:
+        self._show_overview(message.overview)
+
+    def _show_overview(self, overview: RegionOverview) -> None:
+        self._overview = overview
+        table = self.query_one("#vpcs", DataTable)
+        table.clear()
+        for vpc in overview.vpcs:
+            ipv6 = vpc.ipv6_state if not vpc.ipv6_cidr else f"{vpc.ipv6_state} {vpc.ipv6_cidr}"
+            table.add_row(
+                vpc.id,
+                vpc.name or ("(default)" if vpc.is_default else ""),
+                vpc.cidr_block,
+                ipv6,
+                f"{vpc.subnets_with_ipv6}/{vpc.subnet_count}",
+                str(vpc.nat_gateway_count),
+                str(vpc.function_count),
+                key=vpc.id,
+            )
+        count = len(overview.vpcs)
+        self.query_one("#choose-status", Static).update(
+            f"{count} VPC{'s' if count != 1 else ''} in {overview.region}." if count else f"No VPCs in {overview.region}."
+        )
+        table.focus()
+
+    @on(DataTable.RowSelected, "#vpcs")
+    def _vpc_chosen(self, event: DataTable.RowSelected) -> None:
+        vpc_id = str(event.row_key.value)
+        self.query_one("#choose-status", Static).update(f"Reading {vpc_id}…")
+        self.discover(vpc_id)
+
+    @on(DiscoveryProgress)
+    def _discovery_progress(self, message: DiscoveryProgress) -> None:
+        self.query_one("#choose-status", Static).update(message.text)
+
+    @on(InventoryLoaded)
+    def _inventory_loaded(self, message: InventoryLoaded) -> None:
+        self._show_inventory(message.inventory)
+
+    def _show_inventory(self, inventory: Inventory) -> None:
+        self._inventory = inventory
+        subnets = self.query_one("#subnets", SelectionList)
+        subnets.clear_options()
+        for subnet in inventory.subnets:
+            now = f"has {subnet.ipv6_cidr}" if subnet.ipv6_cidr else "gets a /64"
+            label = f"{subnet.name or subnet.id} {subnet.cidr_block} {subnet.availability_zone}: {now}"
+            subnets.add_option((label, subnet.id, not subnet.ipv6_native))
+        functions = self.query_one("#functions", SelectionList)
+        functions.clear_options()
+        for fn in inventory.functions:
+            now = "dual-stack" if fn.ipv6_allowed_for_dual_stack else "IPv4 only"
+            functions.add_option((f"{fn.name} ({fn.runtime or '?'}): {now}", fn.name, True))
+        self.query_one("#choose-status", Static).update(
+            f"{inventory.vpc.id}: {len(inventory.subnets)} subnets, {len(inventory.functions)} functions, "
+            f"{len(inventory.nat_gateways)} NAT gateways. Tick what to migrate, then press p."
+        )
+
+    @on(RadioSet.Changed, "#cidr-source")
+    def _source_changed(self, event: RadioSet.Changed) -> None:
+        self.query_one("#pool-id", Input).disabled = event.index == 0
+
+    # --- actions --------------------------------------------------------------------
+
+    def options(self) -> PlanOptions:
+        """The options as ticked and typed; raises InvalidOption with one sentence."""
+        source = CIDR_SOURCES[max(self.query_one("#cidr-source", RadioSet).pressed_index, 0)]
+        pool = self.query_one("#pool-id", Input).value.strip() or None
+        if source != "amazon" and not pool:
+            raise InvalidOption(f"The {source.upper()} CIDR source needs a pool id.")
+        alias = self.query_one("#alias", Input).value.strip()
+        if not alias:
+            raise InvalidOption("The alias name is empty; the cutover shifts this alias's traffic.")
+        return PlanOptions(
+            cidr_source=source,  # type: ignore[arg-type]
+            ipam_pool_id=pool if source == "ipam" else None,
+            byoip_pool_id=pool if source == "byoip" else None,
+            subnet_ids=list(self.query_one("#subnets", SelectionList).selected),
+            function_names=list(self.query_one("#functions", SelectionList).selected),
+            assign_ipv6_on_creation=self.query_one("#assign-on-create", Switch).value,
+            public_ipv6_route=self.query_one("#public-route", Switch).value,
+            alias_name=alias,
+            schedule=parse_schedule(self.query_one("#schedule", Input).value),
+        )
+
+    def action_make_plan(self) -> None:
+        if self._inventory is None:
+            self.notify("Pick a VPC first (enter on a row).", severity="warning")
+            return
+        try:
+            options = self.options()
+        except InvalidOption as exc:
+            self.notify(exc.message, severity="error")
+            return
+        self.build_plan(self._inventory, options)
+
+    @on(PlanReady)
+    def _plan_ready(self, message: PlanReady) -> None:
+        from v6wizard.tui.screens.plan import PlanScreen
+
+        assert self._inventory is not None
+        self.app.inventory = self._inventory
+        self.app.use_plan(message.plan)
+        self.app.push_screen(PlanScreen())
+
+    def action_reload(self) -> None:
+        self.load_overview()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,152 @@
+"""Cutover: per function, the alias's weighted shift to the new version, watched live; Pause, Promote, Abort."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Header, Static
+
+from v6wizard.engine.cutover_control import CutoverControl
+from v6wizard.engine.events import EngineEvent
+from v6wizard.tui.messages import EngineEventMessage, RunFinished
+from v6wizard.tui.screens.dialogs import ConfirmDialog, TypedConfirmDialog
+from v6wizard.tui.widgets.context_bar import ContextBar
+from v6wizard.tui.widgets.function_cutover import FunctionCutover
+from v6wizard.tui.widgets.run_log import RunLog
+
+if TYPE_CHECKING:
+    from v6wizard.tui.app import WizardApp
+
+
+class CutoverScreen(Screen[None]):
+    """Runs (or watches) the cutover step; the engine decides, the operator can pause, promote or abort."""
+
+    app: WizardApp
+
+    BINDINGS = [
+        Binding("space", "pause", "Pause/resume", id="cutover.pause", tooltip="Hold the current stage (or carry on)."),
+        Binding("P", "promote", "Promote now", id="cutover.promote", tooltip="Send all traffic to the new version now (asks first)."),
+        Binding("x", "abort", "Abort", id="cutover.abort", tooltip="Return all traffic to the old version (asks first)."),
+        Binding("escape", "back", "Back", id="cutover.back", tooltip="Back to the plan; the cutover keeps running."),
+    ]
+
+    def __init__(self, *, start: bool = False) -> None:
+        super().__init__()
+        self._start = start
+        self._paused = False
+
+    def compose(self) -> ComposeResult:
+        plan = self.app.plan
+        assert plan is not None
+        yield Header()
+        yield ContextBar(id="context")
+        yield Static(f"Cutover of alias {plan.options.alias_name!r}", id="cutover-title", classes="section-title")
+        with VerticalScroll(id="functions"):
+            for action in plan.step("cutover").actions:
+                yield FunctionCutover(action.resource_id, id=_panel_id(action.resource_id))
+        yield RunLog(id="cutover-log", markup=True, wrap=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self._start:
+            self.app.run_engine("apply", self, step="cutover")
+
+    def show_event(self, event: EngineEvent) -> None:
+        """Route one engine event to its function's panel and the log."""
+        function = str(event.data.get("function", ""))
+        panel = self._panel(function)
+        if panel is not None:
+            if event.kind == "cutover-stage":
+                panel.on_stage(event.data)
+            elif event.kind == "cutover-poll":
+                panel.on_poll(event.data, event.message)
+            elif event.kind in ("cutover-verdict", "cutover-finished"):
+                panel.verdict = event.message
+        self.query_one(RunLog).add_event(event)
+
+    def _panel(self, function: str) -> FunctionCutover | None:
+        panels = self.query(f"#{_panel_id(function)}") if function else []
+        return panels.first(FunctionCutover) if panels else None
+
+    @on(EngineEventMessage)
+    def _engine_event(self, message: EngineEventMessage) -> None:
+        self.show_event(message.event)
+
+    @on(RunFinished)
+    def _finished(self, message: RunFinished) -> None:
+        status = self.app.statuses.get("cutover", "")
+        self.query_one("#cutover-title", Static).update(f"Cutover {status}: press escape for the plan, or s there for the summary.")
+
+    def _control(self) -> CutoverControl | None:
+        control = self.app.backend.cutover_control if self.app.backend else None
+        if control is None or not self.app.engine_running:
+            self.notify("No cutover is running.", severity="warning")
+            return None
+        return control
+
+    def _targets(self) -> list[str]:
+        """The focused function's panel, else every function of the cutover."""
+        focused = self.focused
+        while focused is not None and not isinstance(focused, FunctionCutover):
+            focused = focused.parent if isinstance(focused.parent, Widget) else None
+        if isinstance(focused, FunctionCutover):
+            return [focused.function]
+        return [panel.function for panel in self.query(FunctionCutover)]
+
+    def action_pause(self) -> None:
+        control = self._control()
+        if control is None:
+            return
+        targets = self._targets()
+        pause = not all(control.is_paused(name) for name in targets)
+        for name in targets:
+            (control.pause if pause else control.resume)(name)
+        what = ", ".join(targets)
+        self.notify(f"Paused {what}: the current weights hold." if pause else f"Resumed {what}.")
+
+    def action_promote(self) -> None:
+        if self._control() is None:
+            return
+        targets = self._targets()
+        self.app.push_screen(
+            TypedConfirmDialog(
+                "Promote now?",
+                f"Send 100% of the alias's traffic to the new version of {', '.join(targets)} now, skipping the remaining stages.",
+                ("promote",),
+            ),
+            lambda ok: self._request("promote", targets) if ok else None,
+        )
+
+    def action_abort(self) -> None:
+        if self._control() is None:
+            return
+        targets = self._targets()
+        self.app.push_screen(
+            ConfirmDialog(
+                "Abort the cutover?",
+                f"The alias of {', '.join(targets)} goes back to the old version (routing cleared).",
+                yes="Abort",
+            ),
+            lambda ok: self._request("abort", targets) if ok else None,
+        )
+
+    def _request(self, verb: str, targets: list[str]) -> None:
+        control = self._control()
+        if control is None:
+            return
+        for name in targets:
+            getattr(control, verb)(name)
+        self.notify(f"{verb.capitalize()} requested for {', '.join(targets)}.")
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+def _panel_id(function: str) -> str:
+    return "fn-" + "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in function)

@@ -1,0 +1,119 @@
+"""Plan: the eight steps with status and counts, and every finding that needs a look before applying."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label, Static
+
+from v6wizard.core.plan import STEP_ORDER
+from v6wizard.tui.messages import EngineEventMessage, RunFinished
+from v6wizard.tui.widgets.context_bar import ContextBar
+from v6wizard.tui.widgets.preview import finding_text
+from v6wizard.tui.widgets.run_log import RunLog
+
+if TYPE_CHECKING:
+    from v6wizard.tui.app import WizardApp
+
+ATTENTION = ("review", "conflict", "blocker")
+
+
+class PlanScreen(Screen[None]):
+    """The plan at a glance; enter opens a step's preview."""
+
+    app: WizardApp
+
+    BINDINGS = [
+        Binding("enter", "open_step", "Open step", id="plan.open", tooltip="Preview, apply, skip or roll back the highlighted step.", show=True),
+        Binding("s", "summary", "Summary", id="plan.summary", tooltip="What changed, the session id and how to roll back later."),
+        Binding("escape", "back", "Back", id="plan.back", tooltip="Back to choosing."),
+    ]
+
+    def __init__(self, run: str | None = None) -> None:
+        super().__init__()
+        self._run = run
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield ContextBar(id="context")
+        with Vertical(id="plan-body"):
+            yield Static("", id="plan-title", classes="section-title")
+            table: DataTable[str] = DataTable(id="steps", cursor_type="row", zebra_stripes=True)
+            table.add_columns("#", "Step", "Actions", "Findings", "Status")
+            yield table
+            yield Label("Needs your review before applying", classes="section-title", id="findings-title")
+            yield Static("", id="findings")
+            yield RunLog(id="plan-log", markup=True, wrap=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_plan()
+        self.query_one("#steps", DataTable).focus()
+        if self._run is not None:
+            self.app.run_engine(self._run, self)
+
+    def on_screen_resume(self) -> None:
+        self.refresh_plan()
+
+    def refresh_plan(self) -> None:
+        plan = self.app.plan
+        if plan is None:
+            return
+        session = f" · session {self.app.session_id}" if self.app.session_id else ""
+        self.query_one("#plan-title", Static).update(f"Plan for {plan.vpc_id}{session}")
+        table = self.query_one("#steps", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for number, name in enumerate(STEP_ORDER, 1):
+            step = plan.step(name)
+            attention = sum(1 for f in step.findings if f.kind in ATTENTION)
+            findings = f"{len(step.findings)}" + (f" ({attention} to review)" if attention else "")
+            table.add_row(str(number), step.title, str(len(step.actions)), findings, self.app.statuses.get(name, ""), key=name)
+        if row > 0:
+            table.move_cursor(row=row)
+        findings = [f for f in plan.findings if f.kind in ATTENTION]
+        self.query_one("#findings-title").display = bool(findings)
+        widget = self.query_one("#findings", Static)
+        widget.display = bool(findings)
+        if findings:
+            from rich.console import Group
+
+            widget.update(Group(*(finding_text(f) for f in findings)))
+
+    def _highlighted_step(self) -> str:
+        table = self.query_one("#steps", DataTable)
+        return STEP_ORDER[max(0, min(table.cursor_row, len(STEP_ORDER) - 1))]
+
+    @on(DataTable.RowSelected, "#steps")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open_step()
+
+    def action_open_step(self) -> None:
+        from v6wizard.tui.screens.step import StepScreen
+
+        self.app.push_screen(StepScreen(self._highlighted_step()))
+
+    def action_summary(self) -> None:
+        from v6wizard.tui.screens.summary import SummaryScreen
+
+        if self.app.session_id is None:
+            self.notify("Nothing has been applied yet, so there is no session to summarize.", severity="warning")
+            return
+        self.app.push_screen(SummaryScreen())
+
+    @on(EngineEventMessage)
+    def _engine_event(self, message: EngineEventMessage) -> None:
+        self.query_one(RunLog).add_event(message.event)
+
+    @on(RunFinished)
+    def _run_finished(self, message: RunFinished) -> None:
+        self.app.call_after_refresh(self.refresh_plan)
+        self.notify(f"{message.verb.capitalize()} of session {message.session_id} finished.")
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

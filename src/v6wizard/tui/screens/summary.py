@@ -1,0 +1,90 @@
+"""Summary: what changed (with resource ids), the session id, how to roll back later, where the journal lives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from v6wizard.tui.widgets.context_bar import ContextBar
+
+if TYPE_CHECKING:
+    from v6wizard.journal.base import JournalEntry
+    from v6wizard.tui.app import WizardApp
+
+
+@dataclass
+class EntriesLoaded(Message):
+    """The session's journal entries were read."""
+
+    entries: list[JournalEntry]
+
+
+class SummaryScreen(Screen[None]):
+    """Read from the journal, so it says what really happened, not what was planned."""
+
+    app: WizardApp
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="summary.back", tooltip="Back to the plan."),
+        Binding("q", "app.quit", "Quit", id="summary.quit", tooltip="Leave the wizard."),
+    ]
+
+    def __init__(self, entries: list[JournalEntry] | None = None) -> None:
+        super().__init__()
+        self._entries = entries
+
+    def compose(self) -> ComposeResult:
+        session_id = self.app.session_id or "?"
+        yield Header()
+        yield ContextBar(id="context")
+        with Vertical(id="summary-body"):
+            yield Static(f"Session [b]{session_id}[/b]", id="summary-session", classes="section-title")
+            table: DataTable[str] = DataTable(id="changes", cursor_type="row", zebra_stripes=True)
+            table.add_columns("Phase", "Action", "Result")
+            yield table
+            yield Static(
+                f"To undo everything later:  [b]v6wizard rollback {session_id} --yes[/b]\n"
+                f"Journal: {self.app.journal_location or '?'}",
+                id="summary-howto",
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self._entries is not None:
+            self._show(self._entries)
+        else:
+            self.load_entries()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="summary")
+    def load_entries(self) -> None:
+        assert self.app.backend is not None and self.app.session_id is not None
+        self.post_message(EntriesLoaded(self.app.backend.session_entries(self.app.session_id)))
+
+    @on(EntriesLoaded)
+    def _loaded(self, message: EntriesLoaded) -> None:
+        self._show(message.entries)
+
+    def _show(self, entries: list[JournalEntry]) -> None:
+        table = self.query_one("#changes", DataTable)
+        table.clear()
+        for entry in entries:
+            if entry.kind == "outcome":
+                result = ", ".join(f"{k}={v}" for k, v in entry.outputs.items()) or "done"
+            elif entry.kind == "failure":
+                result = f"failed: {entry.error_code} {entry.error_message}".strip()
+            else:
+                continue
+            table.add_row(entry.phase, entry.action_id, result)
+        if table.row_count == 0:
+            table.add_row("", "Nothing was changed in this session.", "")
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,108 @@
+"""One function's cutover: stage and weight, countdown to the next stage, live health per version, verdicts."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.widgets import Label, Sparkline, Static
+
+HISTORY = 60
+"""Polls kept per sparkline."""
+
+
+class FunctionCutover(Vertical):
+    """Fed by cutover-stage, cutover-poll and cutover-verdict events for one function."""
+
+    can_focus = True
+
+    stage_text: reactive[str] = reactive("waiting for the first stage")
+    verdict: reactive[str] = reactive("")
+
+    def __init__(self, function: str, **kwargs: Any) -> None:
+        super().__init__(classes="function-cutover", **kwargs)
+        self.function = function
+        self.next_stage_at: datetime | None = None
+        self._series: dict[str, list[float]] = {"old-errors": [], "new-errors": [], "old-p99": [], "new-p99": []}
+        self._latest = ""
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.function, classes="function-name")
+        yield Static(self.stage_text, classes="stage")
+        with Horizontal(classes="metrics"):
+            for key, title in (("errors", "error rate"), ("p99", "p99 ms")):
+                with Vertical():
+                    yield Label(f"old {title}", classes="metric-title")
+                    yield Sparkline([], id=f"old-{key}", classes="old")
+                    yield Label(f"new {title}", classes="metric-title")
+                    yield Sparkline([], id=f"new-{key}", classes="new")
+        yield Static("", classes="latest")
+        yield Static("", classes="verdict")
+
+    def on_mount(self) -> None:
+        self.set_interval(1, self._tick)
+
+    def watch_stage_text(self) -> None:
+        self._render_stage()
+
+    def watch_verdict(self, verdict: str) -> None:
+        if self.is_mounted:
+            self.query_one(".verdict", Static).update(verdict)
+
+    def _tick(self) -> None:
+        if self.next_stage_at is not None:
+            self._render_stage()
+
+    def _render_stage(self) -> None:
+        if not self.is_mounted:
+            return
+        text = self.stage_text
+        if self.next_stage_at is not None:
+            left = (self.next_stage_at - datetime.now(timezone.utc)).total_seconds()
+            text += f" · next stage in {max(0, int(left))}s"
+        self.query_one(".stage", Static).update(text)
+
+    def on_stage(self, data: dict[str, Any]) -> None:
+        percent = data.get("percent", float(data.get("weight", 0)) * 100)
+        stage = data.get("stage", "")
+        self.stage_text = f"stage {stage}: {percent:g}% on the new version (weight {float(data.get('weight', 0)):g})"
+        self.next_stage_at = _when(data.get("next_stage_at"))
+        self._render_stage()
+
+    def on_poll(self, data: dict[str, Any], verdict: str = "") -> None:
+        parts = []
+        for role in ("old", "new"):
+            metrics: dict[str, Any] = data.get(role) or {}
+            errors = float(metrics.get("error_rate", 0.0))
+            p99 = metrics.get("p99_ms")
+            self._push(f"{role}-errors", errors)
+            self._push(f"{role}-p99", float(p99 or 0.0))
+            p99_text = f"{float(p99):.0f} ms" if p99 is not None else "n/a"
+            parts.append(
+                f"{role} v{metrics.get('version', '?')}: {errors:.2f}% errors, p99 {p99_text}, "
+                f"{int(metrics.get('invocations', 0))} calls"
+            )
+        self.query_one(".latest", Static).update("\n".join(parts))
+        checks = data.get("checks") or []
+        if checks:
+            marks = ", ".join(f"{c.get('name')} {'ok' if c.get('passed') else 'FAILED'}" for c in checks)
+            self.verdict = f"{verdict} · gates: {marks}" if verdict else f"gates: {marks}"
+
+    def _push(self, key: str, value: float) -> None:
+        series = self._series[key]
+        series.append(value)
+        del series[:-HISTORY]
+        self.query_one(f"#{key}", Sparkline).data = list(series)
+
+
+def _when(value: Any) -> datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, (int, float)):
+        return datetime.fromtimestamp(value, timezone.utc)
+    return datetime.fromisoformat(str(value))

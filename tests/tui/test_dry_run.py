@@ -1,0 +1,47 @@
+"""Dry run: every screen previews against the demo account and not one mutating AWS call is made."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Static
+
+from tui.helpers import SIZE, wait_for
+from v6wizard.tui.screens.choose import ChooseScreen
+from v6wizard.tui.screens.plan import PlanScreen
+from v6wizard.tui.screens.start import StartScreen
+from v6wizard.tui.screens.step import StepScreen
+
+
+async def test_dry_run_previews_every_step_and_makes_no_mutating_call(build_app, demo, recorder) -> None:
+    recorder.operations.clear()
+    app = build_app(dry_run=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.identity is not None, what="connecting")
+        assert isinstance(app.screen, StartScreen)
+        assert "DRY RUN" in str(app.screen.query_one("#context", Static).render())
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChooseScreen) and app.screen.query_one("#vpcs", DataTable).row_count == 2, what="the VPC list")
+        table = app.screen.query_one("#vpcs", DataTable)
+        table.move_cursor(row=table.get_row_index(demo.vpc_id))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen._inventory is not None, what="discovery")
+        await pilot.press("p")
+        await wait_for(pilot, lambda: isinstance(app.screen, PlanScreen), what="the plan")
+        assert app.plan is not None and app.plan.vpc_id == demo.vpc_id
+        steps = app.screen.query_one("#steps", DataTable)
+        assert steps.row_count == 8
+        for number, step in enumerate(app.plan.steps):
+            steps.move_cursor(row=number)
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: isinstance(app.screen, StepScreen), what=f"step {step.name}")
+            preview = str(app.screen.query_one("#preview", Static).render())
+            for action in step.actions[:1]:
+                assert action.title in preview or action.call.operation in preview
+            await pilot.press("a")
+            await pilot.pause()
+            assert not any(isinstance(s, StepScreen) is False and "Confirm" in type(s).__name__ for s in app.screen_stack)
+            assert isinstance(app.screen, StepScreen), "apply must be refused in dry run, not ask for confirmation"
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: isinstance(app.screen, PlanScreen), what="back to the plan")
+    assert recorder.operations, "the wizard read the account"
+    assert recorder.mutating == []
+    assert app.session_id is None
