@@ -14,11 +14,15 @@ from v6wizard.emulator.cloudwatch_p99 import CloudWatchPercentiles
 from v6wizard.emulator.corrections import SubnetStateCorrection
 from v6wizard.emulator.faults import ControlLayer
 from v6wizard.emulator.server import Middleware
+from v6wizard.emulator.strict_ec2 import StrictEc2
+from v6wizard.emulator.strict_lambda import LambdaLayer
 from v6wizard.emulator.wsgi import Layer
 
 
 def default_layers(strict: bool = True) -> list[Middleware]:
     """The middleware stack for `Emulator`, outermost first."""
-    inner: list[Layer] = [CloudWatchPercentiles(), SubnetStateCorrection()]
+    inner: list[Layer] = [CloudWatchPercentiles(), SubnetStateCorrection(), LambdaLayer(strict=strict)]
+    if strict:
+        inner.append(StrictEc2())
     control = ControlLayer(resets=[layer.reset for layer in inner])
     return [control, *inner]
