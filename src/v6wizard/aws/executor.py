@@ -3,16 +3,32 @@
 Everything that changes an account (the engine's actions, their inverses, the
 cutover's alias updates) goes through `Executor.invoke`. A dry-run executor refuses
 every call, so a preview can never change anything.
+
+Throttling and 5xx answers are retried by botocore's standard mode (see
+`aws.session`). Lambda's `ResourceConflictException` (an update still in progress)
+is not retried by botocore, so the executor backs off and retries it here.
 """
 
 from __future__ import annotations
 
+import random
+import threading
+import time
+from collections import Counter
 from typing import Any
 
+import botocore.exceptions
 from botocore import xform_name
 
+from v6wizard.aws.errors import error_code
 from v6wizard.aws.session import AwsAccess
 from v6wizard.errors import V6WizardError
+
+CONFLICT_CODES = frozenset({"ResourceConflictException"})
+"""Lambda says another update is in progress; waiting and retrying is the fix."""
+CONFLICT_ATTEMPTS = 8
+CONFLICT_BASE_DELAY = 0.2
+CONFLICT_MAX_DELAY = 5.0
 
 
 class DryRunRefused(V6WizardError):
@@ -22,9 +38,13 @@ class DryRunRefused(V6WizardError):
 class Executor:
     """Makes the AWS calls the engine asks for, through the shared clients."""
 
-    def __init__(self, access: AwsAccess, *, dry_run: bool = False) -> None:
+    def __init__(self, access: AwsAccess, *, dry_run: bool = False, sleep: Any = time.sleep) -> None:
         self.access = access
         self.dry_run = dry_run
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self.calls: Counter[str] = Counter()
+        """Mutating calls made, by operation name (the benchmark reads it)."""
 
     def invoke(self, service: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
         """Call `operation` (e.g. CreateRoute) on `service` with `params`; returns AWS's response.
@@ -35,4 +55,16 @@ class Executor:
             raise DryRunRefused(f"Dry run: {service} {operation} was not called.")
         client = self.access.client(service)
         method = getattr(client, xform_name(operation))
-        return method(**params)
+        attempt = 0
+        while True:
+            with self._lock:
+                self.calls[operation] += 1
+            try:
+                return method(**params)
+            except botocore.exceptions.ClientError as exc:
+                attempt += 1
+                if error_code(exc) not in CONFLICT_CODES or attempt >= CONFLICT_ATTEMPTS:
+                    raise
+                # Full jitter: several functions updated at once must not retry in lockstep.
+                delay = min(CONFLICT_MAX_DELAY, CONFLICT_BASE_DELAY * 2**attempt)
+                self._sleep(random.uniform(0, delay))

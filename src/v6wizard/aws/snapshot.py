@@ -1,0 +1,223 @@
+"""A normalized describe of one VPC and its functions, to prove a rollback restored it.
+
+`take_snapshot` reads the VPC, its subnets, route tables, network ACLs, gateways,
+security group rules, and the configuration and aliases of the Lambda functions
+attached to it, and keeps only what a migration could change: volatile fields
+(revision ids, timestamps, states in transit) and disassociated CIDR associations
+are dropped, lists are sorted. Two snapshots compare with `==`. Published Lambda
+versions are left out on purpose: they are immutable and stay after a rollback.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from v6wizard.aws.session import AwsAccess
+
+Snapshot = dict[str, Any]
+
+_LIVE = ("associated", "associating")
+_ROUTE_TARGET_KEYS = (
+    "GatewayId",
+    "EgressOnlyInternetGatewayId",
+    "NatGatewayId",
+    "TransitGatewayId",
+    "VpcPeeringConnectionId",
+    "NetworkInterfaceId",
+    "InstanceId",
+    "LocalGatewayId",
+    "CarrierGatewayId",
+)
+
+
+def _tags(item: dict[str, Any]) -> dict[str, str]:
+    return {t["Key"]: t["Value"] for t in item.get("Tags") or []}
+
+
+def _pages(client: Any, operation: str, key: str, **kwargs: Any) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    for page in client.get_paginator(operation).paginate(**kwargs):
+        items.extend(page.get(key, []))
+    return items
+
+
+def _live_blocks(associations: list[dict[str, Any]] | None, state_key: str, cidr_key: str) -> list[str]:
+    return sorted(
+        a.get(cidr_key, "") for a in associations or [] if a.get(state_key, {}).get("State") in _LIVE
+    )
+
+
+def _vpc(ec2: Any, vpc_id: str) -> dict[str, Any]:
+    vpc = ec2.describe_vpcs(VpcIds=[vpc_id])["Vpcs"][0]
+    return {
+        "id": vpc["VpcId"],
+        "cidr_block": vpc.get("CidrBlock"),
+        "ipv4_blocks": _live_blocks(vpc.get("CidrBlockAssociationSet"), "CidrBlockState", "CidrBlock"),
+        "ipv6_blocks": _live_blocks(vpc.get("Ipv6CidrBlockAssociationSet"), "Ipv6CidrBlockState", "Ipv6CidrBlock"),
+        "tags": _tags(vpc),
+    }
+
+
+def _subnets(ec2: Any, vpc_filter: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    subnets = _pages(ec2, "describe_subnets", "Subnets", Filters=vpc_filter)
+    return sorted(
+        (
+            {
+                "id": s["SubnetId"],
+                "cidr_block": s.get("CidrBlock", ""),
+                "ipv6_blocks": _live_blocks(s.get("Ipv6CidrBlockAssociationSet"), "Ipv6CidrBlockState", "Ipv6CidrBlock"),
+                "assign_ipv6_on_creation": bool(s.get("AssignIpv6AddressOnCreation")),
+                "tags": _tags(s),
+            }
+            for s in subnets
+        ),
+        key=lambda s: s["id"],
+    )
+
+
+def _route(route: dict[str, Any]) -> dict[str, Any]:
+    destination = route.get("DestinationCidrBlock") or route.get("DestinationIpv6CidrBlock") or route.get("DestinationPrefixListId")
+    target = next((route[k] for k in _ROUTE_TARGET_KEYS if route.get(k)), "")
+    return {"destination": destination, "target": target}
+
+
+def _route_tables(ec2: Any, vpc_filter: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    tables = _pages(ec2, "describe_route_tables", "RouteTables", Filters=vpc_filter)
+    result = []
+    for table in tables:
+        # The local route for the VPC's IPv6 block comes and goes with the block itself.
+        routes = [_route(r) for r in table.get("Routes", []) if not (r.get("GatewayId") == "local" and r.get("DestinationIpv6CidrBlock"))]
+        result.append(
+            {
+                "id": table["RouteTableId"],
+                "subnet_ids": sorted(a["SubnetId"] for a in table.get("Associations", []) if a.get("SubnetId")),
+                "main": any(a.get("Main") for a in table.get("Associations", [])),
+                "routes": sorted(routes, key=lambda r: (str(r["destination"]), r["target"])),
+                "tags": _tags(table),
+            }
+        )
+    return sorted(result, key=lambda t: t["id"])
+
+
+def _network_acls(ec2: Any, vpc_filter: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    acls = _pages(ec2, "describe_network_acls", "NetworkAcls", Filters=vpc_filter)
+    result = []
+    for acl in acls:
+        entries = [
+            {
+                "rule_number": e.get("RuleNumber"),
+                "egress": bool(e.get("Egress")),
+                "protocol": str(e.get("Protocol")),
+                "action": e.get("RuleAction"),
+                "cidr": e.get("CidrBlock") or e.get("Ipv6CidrBlock"),
+                "ports": [e.get("PortRange", {}).get("From"), e.get("PortRange", {}).get("To")],
+            }
+            for e in acl.get("Entries", [])
+        ]
+        result.append(
+            {
+                "id": acl["NetworkAclId"],
+                "subnet_ids": sorted(a["SubnetId"] for a in acl.get("Associations", []) if a.get("SubnetId")),
+                "entries": sorted(entries, key=lambda e: (e["egress"], e["rule_number"], str(e["cidr"]))),
+            }
+        )
+    return sorted(result, key=lambda a: a["id"])
+
+
+def _gateways(ec2: Any, vpc_id: str, vpc_filter: list[dict[str, Any]]) -> dict[str, list[str]]:
+    igws = _pages(ec2, "describe_internet_gateways", "InternetGateways", Filters=[{"Name": "attachment.vpc-id", "Values": [vpc_id]}])
+    eigws = [
+        g["EgressOnlyInternetGatewayId"]
+        for g in _pages(ec2, "describe_egress_only_internet_gateways", "EgressOnlyInternetGateways")
+        if any(a.get("VpcId") == vpc_id and a.get("State") in ("attached", "attaching") for a in g.get("Attachments") or [])
+    ]
+    nats = [
+        n["NatGatewayId"]
+        for n in _pages(ec2, "describe_nat_gateways", "NatGateways", Filter=vpc_filter)
+        if n.get("State") in ("pending", "available")
+    ]
+    return {
+        "internet": sorted(g["InternetGatewayId"] for g in igws),
+        "egress_only": sorted(eigws),
+        "nat": sorted(nats),
+    }
+
+
+def _security_group_rules(ec2: Any, vpc_filter: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    group_ids = [g["GroupId"] for g in _pages(ec2, "describe_security_groups", "SecurityGroups", Filters=vpc_filter)]
+    if not group_ids:
+        return []
+    rules = _pages(ec2, "describe_security_group_rules", "SecurityGroupRules", Filters=[{"Name": "group-id", "Values": group_ids}])
+    return sorted(
+        (
+            {
+                "id": r["SecurityGroupRuleId"],
+                "group_id": r["GroupId"],
+                "egress": bool(r.get("IsEgress")),
+                "protocol": str(r.get("IpProtocol")),
+                "ports": [r.get("FromPort"), r.get("ToPort")],
+                "cidr": r.get("CidrIpv4") or r.get("CidrIpv6") or r.get("PrefixListId") or (r.get("ReferencedGroupInfo") or {}).get("GroupId"),
+                "tags": _tags(r),
+            }
+            for r in rules
+        ),
+        key=lambda r: r["id"],
+    )
+
+
+def _functions(lam: Any, subnet_ids: set[str]) -> list[dict[str, Any]]:
+    result = []
+    for fn in _pages(lam, "list_functions", "Functions"):
+        vpc = fn.get("VpcConfig") or {}
+        # A function's VpcConfig.VpcId is unreliable in the emulator; subnet ids are right everywhere.
+        if not subnet_ids.intersection(vpc.get("SubnetIds") or []):
+            continue
+        aliases = _pages(lam, "list_aliases", "Aliases", FunctionName=fn["FunctionName"])
+        result.append(
+            {
+                "name": fn["FunctionName"],
+                "code_sha256": fn.get("CodeSha256"),
+                "role": fn.get("Role"),
+                "subnet_ids": sorted(vpc.get("SubnetIds") or []),
+                "security_group_ids": sorted(vpc.get("SecurityGroupIds") or []),
+                "ipv6_allowed_for_dual_stack": bool(vpc.get("Ipv6AllowedForDualStack")),
+                "aliases": sorted(
+                    (
+                        {
+                            "name": a["Name"],
+                            "version": a.get("FunctionVersion"),
+                            "weights": (a.get("RoutingConfig") or {}).get("AdditionalVersionWeights") or {},
+                        }
+                        for a in aliases
+                    ),
+                    key=lambda a: a["name"],
+                ),
+            }
+        )
+    return sorted(result, key=lambda f: f["name"])
+
+
+def take_snapshot(access: AwsAccess, vpc_id: str) -> Snapshot:
+    """The normalized state of a VPC and the functions attached to it, for before/after comparison."""
+    ec2 = access.client("ec2")
+    vpc_filter = [{"Name": "vpc-id", "Values": [vpc_id]}]
+    vpc = _vpc(ec2, vpc_id)
+    subnets = _subnets(ec2, vpc_filter)
+    return {
+        "vpc": vpc,
+        "subnets": subnets,
+        "route_tables": _route_tables(ec2, vpc_filter),
+        "network_acls": _network_acls(ec2, vpc_filter),
+        "gateways": _gateways(ec2, vpc_id, vpc_filter),
+        "security_group_rules": _security_group_rules(ec2, vpc_filter),
+        "functions": _functions(access.client("lambda"), {s["id"] for s in subnets}),
+    }
+
+
+def diff_snapshots(before: Snapshot, after: Snapshot) -> list[str]:
+    """Top-level sections that differ, with the first difference in each, for test and log messages."""
+    problems = []
+    for key in sorted(set(before) | set(after)):
+        if before.get(key) != after.get(key):
+            problems.append(f"{key}: {before.get(key)!r} != {after.get(key)!r}")
+    return problems

@@ -1,0 +1,244 @@
+"""Apply, reconcile and undo one action: intent, call, verify, outcome.
+
+`ActionRunner` holds what every action of a run shares (access, executor, journal
+writer, the outputs recorded so far) and does, for one action:
+
+- `apply`: resolve the parameters, journal an intent (with the client token, minted
+  once per action and reused on every retry), make the call, verify the
+  postcondition by reading AWS, journal the outcome, or a failure with AWS's code;
+- `reconcile`: for an intent with no outcome, look in AWS for its effect and record
+  it, so a resumed run never creates a duplicate;
+- `undo`: the same cycle for the inverse call, in phase `rollback`.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable
+from typing import Any, NoReturn
+
+import botocore.exceptions
+
+from v6wizard.aws.errors import error_code, error_message, translate
+from v6wizard.aws.executor import Executor
+from v6wizard.aws.session import AwsAccess
+from v6wizard.aws import verify
+from v6wizard.core.inventory import OURS_TAG
+from v6wizard.core.plan import Action, placeholders, resolve
+from v6wizard.engine.events import EngineEvent
+from v6wizard.engine.journaling import SessionWriter
+from v6wizard.engine.state import ActionState
+from v6wizard.errors import AwsCallFailed
+
+Emit = Callable[[EngineEvent], None]
+
+
+def _find(tree: Any, key: str) -> Any:
+    """The first value under `key` anywhere in a response tree."""
+    if isinstance(tree, dict):
+        if key in tree:
+            return tree[key]
+        for value in tree.values():
+            found = _find(value, key)
+            if found is not None:
+                return found
+    elif isinstance(tree, list):
+        for value in tree:
+            found = _find(value, key)
+            if found is not None:
+                return found
+    return None
+
+
+def extract_outputs(response: dict[str, Any], keys: list[str]) -> dict[str, Any]:
+    """The action's declared output keys, as found in AWS's response."""
+    response = {k: v for k, v in response.items() if k != "ResponseMetadata"}
+    return {key: value for key in keys if (value := _find(response, key)) is not None}
+
+
+class ActionRunner:
+    """Runs single actions for one session; shared by the threads of a step."""
+
+    def __init__(
+        self,
+        access: AwsAccess,
+        executor: Executor,
+        writer: SessionWriter,
+        session_id: str,
+        vpc_id: str,
+        outputs: dict[str, dict[str, Any]],
+        emit: Emit,
+    ) -> None:
+        self.access = access
+        self.executor = executor
+        self.writer = writer
+        self.session_id = session_id
+        self.vpc_id = vpc_id
+        self.outputs = outputs
+        self._emit = emit
+        self._lock = threading.Lock()
+        self._vpc_block: str | None = None
+
+    # --- shared helpers -------------------------------------------------------------
+
+    def event(self, kind: str, action: Action, message: str, phase: str = "apply", **data: Any) -> None:
+        self._emit(EngineEvent(kind=kind, session_id=self.session_id, step=action.step, action_id=action.id, phase=phase, message=message, data=data))  # type: ignore[arg-type]
+
+    def record(self, action_id: str, outputs: dict[str, Any]) -> None:
+        with self._lock:
+            self.outputs[action_id] = outputs
+
+    def vpc_block(self) -> str | None:
+        """The VPC's associated IPv6 block, from this session's outputs or AWS (for `${subnet64:N}`)."""
+        with self._lock:
+            for action_id, outputs in self.outputs.items():
+                if action_id.startswith("vpc-cidr:") and outputs.get("Ipv6CidrBlock"):
+                    return str(outputs["Ipv6CidrBlock"])
+            if self._vpc_block is None:
+                vpc = self.access.client("ec2").describe_vpcs(VpcIds=[self.vpc_id])["Vpcs"][0]
+                for assoc in vpc.get("Ipv6CidrBlockAssociationSet") or []:
+                    if assoc.get("Ipv6CidrBlockState", {}).get("State") == "associated":
+                        self._vpc_block = assoc.get("Ipv6CidrBlock")
+            return self._vpc_block
+
+    def _resolve(self, params: dict[str, Any], client_token: str = "") -> dict[str, Any]:
+        needs_block = any(name.startswith("subnet64:") for name in placeholders(params))
+        with self._lock:
+            outputs = dict(self.outputs)
+        return resolve(
+            params,
+            outputs=outputs,
+            session_id=self.session_id,
+            client_token=client_token,
+            vpc_block=self.vpc_block() if needs_block else None,
+        )
+
+    def _on_wait(self, action: Action, phase: str) -> Callable[[str], None]:
+        return lambda message: self.event("waiting", action, message, phase)
+
+    # --- apply ----------------------------------------------------------------------
+
+    def reconcile(self, action: Action, state: ActionState) -> bool:
+        """Look for the effect of an earlier, unfinished attempt; record it and return True if found."""
+        if not state.intent_params:
+            return False
+        ctx = verify.ProbeContext(session_id=self.session_id, data=state.intent_data)
+        found = verify.probe(self.access, action.kind, state.intent_params, ctx)
+        if found is None:
+            return False
+        if not found.ready:
+            outputs = verify.wait_present(
+                self.access, action.kind, state.intent_params, verify.ProbeContext(self.session_id, found.outputs, state.intent_data),
+                what=action.postcondition.description, on_wait=self._on_wait(action, "apply"),
+            )
+        else:
+            outputs = found.outputs
+        self.writer.append("outcome", action.id, outputs=outputs, data={"reconciled": True})
+        self.record(action.id, outputs)
+        self.event("action-reconciled", action, f"{action.title}: found in AWS, recorded", outputs=outputs)
+        return True
+
+    def apply(self, action: Action, state: ActionState) -> None:
+        """Intent, call, verify, outcome (or failure) for one action."""
+        token = str(state.intent_data.get("client_token") or "")
+        if not token and "client_token" in placeholders(action.call.params):
+            token = uuid.uuid4().hex
+        params = self._resolve(action.call.params, token)
+        data: dict[str, Any] = {"client_token": token} if token else {}
+        if action.kind == "publish-version":
+            before = state.intent_data.get("versions_before")
+            data["versions_before"] = before if before is not None else verify.latest_version_number(self.access, params["FunctionName"])
+        self.writer.append("intent", action.id, params=params, data=data)
+        self.event("action-started", action, action.title)
+        try:
+            response = self.executor.invoke(action.call.service, action.call.operation, params)
+            outputs = extract_outputs(response, action.outputs)
+            if action.kind == "update-function-config":
+                verify.wait_function_updated(self.access, params["FunctionName"])
+            ctx = verify.ProbeContext(self.session_id, outputs, data)
+            outputs = {**outputs, **verify.wait_present(
+                self.access, action.kind, params, ctx, what=action.postcondition.description, on_wait=self._on_wait(action, "apply")
+            )}
+            self._check_expected(action, outputs)
+        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError, AwsCallFailed) as exc:
+            self._fail(action, exc, "apply")
+        self.writer.append("outcome", action.id, outputs=outputs)
+        self.record(action.id, outputs)
+        self.event("action-succeeded", action, action.title, outputs=outputs)
+
+    def _check_expected(self, action: Action, outputs: dict[str, Any]) -> None:
+        expected = action.postcondition.params.get("CodeSha256")
+        if action.kind == "publish-version" and expected and outputs.get("CodeSha256") != expected:
+            raise AwsCallFailed(
+                f"The new version {outputs.get('Version')} of {action.resource_id} has CodeSha256 "
+                f"{outputs.get('CodeSha256')}, not the planned {expected}.",
+                "CodeSha256Mismatch",
+            )
+
+    def _fail(self, action: Action, exc: BaseException, phase: str) -> NoReturn:
+        code = exc.code if isinstance(exc, AwsCallFailed) else error_code(exc)
+        message = exc.message if isinstance(exc, AwsCallFailed) else error_message(exc)
+        self.writer.append("failure", action.id, phase=phase, error_code=code, error_message=message)  # type: ignore[arg-type]
+        self.event("action-failed", action, f"{action.title}: {code}: {message}", phase, error_code=code)
+        doing = f"{'undoing' if phase == 'rollback' else 'applying'} {action.id}"
+        raise translate(exc, doing=doing) from None
+
+    # --- rollback -------------------------------------------------------------------
+
+    def undo(self, action: Action, state: ActionState) -> None:
+        """Undo one action this session applied (or may have applied), journaled in phase rollback."""
+        phase = "rollback"
+        params = state.intent_params
+        ctx = verify.ProbeContext(self.session_id, state.outputs, state.intent_data)
+        if not params:
+            self.writer.append("outcome", action.id, phase=phase, data={"note": "never called"})
+            return
+        if state.status != "applied":
+            found = verify.probe(self.access, action.kind, params, ctx)
+            if found is None:
+                self.writer.append("outcome", action.id, phase=phase, data={"note": "not present in AWS"})
+                self.event("action-reconciled", action, f"{action.title}: nothing in AWS to undo", phase)
+                return
+            ctx = verify.ProbeContext(self.session_id, {**found.outputs, **state.outputs}, state.intent_data)
+            self.record(action.id, ctx.known)
+            if not found.ready:
+                verify.wait_present(self.access, action.kind, params, ctx, what=action.postcondition.description)
+        if action.inverse is None:
+            self.writer.append("outcome", action.id, phase=phase, data={"note": action.inverse_note or "nothing to undo"})
+            self.event("action-succeeded", action, f"{action.title}: kept ({action.inverse_note or 'nothing to undo'})", phase)
+            return
+        if action.kind == "create-egress-gateway":
+            self._refuse_foreign_gateway(action, ctx)
+        with self._lock:
+            self.outputs.setdefault(action.id, dict(ctx.known))
+        inverse_params = self._resolve(action.inverse.params)
+        self.writer.append("intent", action.id, phase=phase, params=inverse_params)
+        self.event("action-started", action, f"Undo: {action.title}", phase)
+        try:
+            try:
+                self.executor.invoke(action.inverse.service, action.inverse.operation, inverse_params)
+            except botocore.exceptions.ClientError as exc:
+                if not verify.is_not_found(exc):
+                    raise
+                # Already gone (someone removed it by hand): the postcondition below holds.
+            if action.inverse.operation == "UpdateFunctionConfiguration":
+                verify.wait_function_updated(self.access, inverse_params["FunctionName"])
+            verify.wait_absent(self.access, action.kind, params, ctx, what=f"undo of {action.id}", on_wait=self._on_wait(action, phase))
+        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError, AwsCallFailed) as exc:
+            self._fail(action, exc, phase)
+        self.writer.append("outcome", action.id, phase=phase)
+        self.event("action-succeeded", action, f"Undone: {action.title}", phase)
+
+    def _refuse_foreign_gateway(self, action: Action, ctx: verify.ProbeContext) -> None:
+        gateway_id = ctx.known.get("EgressOnlyInternetGatewayId")
+        gateways = self.access.client("ec2").describe_egress_only_internet_gateways(
+            EgressOnlyInternetGatewayIds=[gateway_id]
+        ).get("EgressOnlyInternetGateways", [])
+        tags = {t["Key"]: t["Value"] for g in gateways for t in g.get("Tags") or []}
+        if gateways and tags.get(OURS_TAG) != self.session_id:
+            raise AwsCallFailed(
+                f"The egress-only gateway {gateway_id} is not tagged {OURS_TAG}={self.session_id}; "
+                "v6wizard deletes only gateways it created, so delete it yourself if you mean to.",
+                "NotOurs",
+            )

@@ -1,0 +1,310 @@
+"""The Engine: start a session, apply its steps, roll them back, resume, skip, and report state.
+
+Steps run in plan order; within a step, independent actions run in a bounded pool
+and `after_actions` orders the rest. Before a step, in-doubt actions (an intent with
+no outcome) are reconciled by reading AWS, then every remaining action's
+precondition is checked (drift); only then are calls made. Rollback runs the
+inverse calls in the reverse order, step by step. Every run holds the VPC's lock.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from v6wizard.aws.executor import Executor
+from v6wizard.aws.session import AwsAccess
+from v6wizard.aws.snapshot import take_snapshot
+from v6wizard.core.plan import STEP_ORDER, Action, Plan
+from v6wizard.engine.actions import ActionRunner
+from v6wizard.engine.drift import check_plan_fresh, check_precondition
+from v6wizard.engine.events import EngineEvent
+from v6wizard.engine.journaling import SessionWriter
+from v6wizard.engine.lease import LEASE_SECONDS, HeldLock
+from v6wizard.engine.pool import run_ordered
+from v6wizard.engine.state import RUN_NOTE, SKIP_NOTE, SessionState, derive_state
+from v6wizard.engine.steps import check_step_name, later_applied, select_steps, undo_waits_for
+from v6wizard.errors import BadInput, Cancelled, DriftDetected, InvalidOption, V6WizardError
+from v6wizard.journal.base import Journal, SessionInfo
+
+PENDING = ("planned", "failed", "applying", "rolled-back")
+"""Action statuses that an apply run (re)does."""
+
+
+class Engine:
+    """Applies, verifies, journals and undoes a plan's actions for one account."""
+
+    def __init__(
+        self,
+        access: AwsAccess,
+        journal: Journal,
+        *,
+        on_event: Callable[[EngineEvent], None] = lambda e: None,
+        concurrency: int = 8,
+        cancel: threading.Event | None = None,
+        cutover_settings: Any = None,
+        executor: Executor | None = None,
+        lease_seconds: float = LEASE_SECONDS,
+    ) -> None:
+        self.access = access
+        self.journal = journal
+        self.on_event = on_event
+        self.concurrency = concurrency
+        self.cancel = cancel or threading.Event()
+        self.cutover_settings = cutover_settings
+        self.executor = executor or Executor(access)
+        self.lease_seconds = lease_seconds
+
+    # --- queries --------------------------------------------------------------------
+
+    def state(self, session_id: str) -> SessionState:
+        session = self.journal.session(session_id)
+        return derive_state(self.journal.plan(session_id), session, self.journal.entries(session_id))
+
+    def _emit(self, kind: str, session_id: str, message: str, **fields: Any) -> None:
+        self.on_event(EngineEvent(kind=kind, session_id=session_id, message=message, **fields))  # type: ignore[arg-type]
+
+    def _lock(self, session: SessionInfo) -> HeldLock:
+        return HeldLock(self.journal, session.vpc_id, session.id, self.lease_seconds)
+
+    # --- start ----------------------------------------------------------------------
+
+    def start(self, plan: Plan) -> SessionInfo:
+        """Check the plan still fits the account, snapshot the VPC, create the session."""
+        account = self.access.identity().account_id
+        if plan.account_id != account or plan.region != self.access.region:
+            raise BadInput(
+                f"The plan is for account {plan.account_id} in {plan.region}, but your credentials are for "
+                f"account {account} in {self.access.region}; switch profile or region, or make a new plan."
+            )
+        check_plan_fresh(self.access, plan)
+        snapshot = take_snapshot(self.access, plan.vpc_id)
+        session = self.journal.create_session(plan, snapshot)
+        with self._lock(session):
+            self._emit("session-started", session.id, f"Session {session.id} started for {plan.vpc_id}.")
+        return session
+
+    # --- apply ----------------------------------------------------------------------
+
+    def apply(self, session_id: str, *, only: list[str] | None = None, until: str | None = None) -> SessionInfo:
+        """Apply the chosen steps (all by default) that are not applied yet."""
+        steps = select_steps(only, until)
+        session = self.journal.session(session_id)
+        plan = self.journal.plan(session_id)
+        if "cutover" in steps and plan.step("cutover").actions:
+            self._cutover_class()
+        with self._lock(session):
+            writer = SessionWriter(self.journal, session_id)
+            writer.append("note", data={"note": RUN_NOTE, "phase": "apply", "only": only or [], "until": until or ""})
+            self.journal.set_status(session_id, "applying")
+            try:
+                for name in steps:
+                    self._apply_step(session, plan, name, writer)
+            except Cancelled:
+                self.journal.set_status(session_id, "interrupted")
+                raise
+            except V6WizardError as exc:
+                self.journal.set_status(session_id, "failed")
+                if not isinstance(exc, BadInput):
+                    exc.message = _with_next_steps(exc.message, session_id)
+                raise
+            self.journal.set_status(session_id, "applied")
+            self._emit("session-finished", session_id, f"Session {session_id}: applied {', '.join(steps)}.")
+        return self.journal.session(session_id)
+
+    def _apply_step(self, session: SessionInfo, plan: Plan, name: str, writer: SessionWriter) -> None:
+        state = self.state(session.id)
+        step_state = state.step(name)
+        if step_state.empty or step_state.status in ("applied", "skipped"):
+            return
+        if self.cancel.is_set():
+            raise Cancelled(f"Stopped before the {name} step; continue with `v6wizard resume {session.id}`.")
+        actions = {a.id: a for a in plan.step(name).actions}
+        pending = [a for a in plan.step(name).actions if state.action(a.id).status in PENDING]
+        self._check_earlier_done(plan, state, pending)
+        total = len(step_state.actions)
+        self._emit("step-started", session.id, f"{step_state.title}: {len(pending)} of {total} actions to apply.", step=name, total=total)
+        outputs = state.outputs
+        runner = ActionRunner(self.access, self.executor, writer, session.id, session.vpc_id, outputs, self.on_event)
+        if name == "cutover":
+            self._run_cutover(session, plan, pending, outputs)
+            self._emit("step-finished", session.id, f"{step_state.title}: done.", step=name, done=total, total=total)
+            return
+        # Earlier attempts that left an intent: take what AWS has, redo only what it lacks.
+        to_run: list[Action] = []
+        for action in pending:
+            action_state = state.action(action.id)
+            if action_state.intent_params and runner.reconcile(action, action_state):
+                continue
+            to_run.append(action)
+        self._check_drift(runner, session, to_run, name)
+        waits = {a.id: set(a.after_actions) for a in to_run}
+        result = run_ordered(
+            [a.id for a in to_run],
+            waits,
+            lambda action_id: runner.apply(actions[action_id], state.action(action_id)),
+            concurrency=self.concurrency,
+            cancel=self.cancel,
+        )
+        if result.error is not None:
+            raise result.error
+        if result.cancelled:
+            raise Cancelled(f"Stopped during the {name} step; continue with `v6wizard resume {session.id}`.")
+        self._emit("step-finished", session.id, f"{step_state.title}: applied.", step=name, done=total, total=total)
+
+    def _check_earlier_done(self, plan: Plan, state: SessionState, pending: list[Action]) -> None:
+        ids = {a.id for a in pending}
+        for action in pending:
+            for dep in action.after_actions:
+                if dep not in ids and state.action(dep).status != "applied":
+                    raise InvalidOption(
+                        f"{action.id} needs {dep} (step {plan.action(dep).step}) applied first; "
+                        f"apply that step too, e.g. --until {action.step}."
+                    )
+
+    def _check_drift(self, runner: ActionRunner, session: SessionInfo, to_run: list[Action], step: str) -> None:
+        problems: dict[str, str] = {}
+        lock = threading.Lock()
+
+        def check(action_id: str) -> None:
+            action = by_id[action_id]
+            params = runner._resolve(action.call.params, "token-not-needed-for-a-read")
+            found = check_precondition(self.access, action, params, session.id)
+            if found:
+                with lock:
+                    problems[action_id] = found
+
+        by_id = {a.id: a for a in to_run}
+        result = run_ordered(list(by_id), {}, check, concurrency=self.concurrency)
+        if result.error is not None:
+            raise result.error
+        if problems:
+            changes = "; ".join(problems[a] for a in by_id if a in problems)
+            self._emit("drift", session.id, f"The account changed since the plan was made: {changes}.", step=step, data={"changes": problems})
+            raise DriftDetected(
+                f"{session.vpc_id} changed since the plan was made: {changes}; make a new plan with `v6wizard plan`."
+            )
+
+    # --- cutover --------------------------------------------------------------------
+
+    def _cutover_class(self) -> Any:
+        try:
+            from v6wizard.engine.cutover import CutoverRunner
+        except ImportError:
+            raise InvalidOption(
+                "The cutover step is not available in this build; apply up to the functions step with --until functions."
+            ) from None
+        return CutoverRunner
+
+    def _run_cutover(self, session: SessionInfo, plan: Plan, actions: list[Action], outputs: dict[str, dict[str, Any]]) -> None:
+        runner = self._cutover_runner(session, plan)
+        runner.run(actions, outputs)
+
+    def _cutover_runner(self, session: SessionInfo, plan: Plan) -> Any:
+        import time
+
+        from v6wizard.engine.cutover import CutoverSettings
+
+        settings = self.cutover_settings or CutoverSettings()
+        return self._cutover_class()(
+            self.access, self.executor, self.journal, session.id, plan, settings, self.on_event, self.cancel, time.monotonic
+        )
+
+    # --- rollback -------------------------------------------------------------------
+
+    def rollback(self, session_id: str, *, step: str | None = None) -> SessionInfo:
+        """Undo one step (refused while a later step holds effects) or the whole session, in reverse order."""
+        session = self.journal.session(session_id)
+        plan = self.journal.plan(session_id)
+        state = self.state(session_id)
+        if step is not None:
+            check_step_name(step)
+            blocking = later_applied(state, step)
+            if blocking:
+                raise InvalidOption(
+                    f"Roll back {', '.join(reversed(blocking))} before {step}: later steps are still applied."
+                )
+            steps = [step]
+        else:
+            steps = list(reversed(STEP_ORDER))
+        with self._lock(session):
+            writer = SessionWriter(self.journal, session_id)
+            writer.append("note", data={"note": RUN_NOTE, "phase": "rollback", "step": step or ""})
+            self.journal.set_status(session_id, "rolling-back")
+            try:
+                for name in steps:
+                    self._rollback_step(session, plan, name, writer)
+            except Cancelled:
+                self.journal.set_status(session_id, "interrupted")
+                raise
+            except V6WizardError as exc:
+                self.journal.set_status(session_id, "failed")
+                exc.message = _with_next_steps(exc.message, session_id, rollback=True)
+                raise
+            left = [s.name for s in self.state(session_id).steps if any(a.effect_may_exist for a in s.actions)]
+            self.journal.set_status(session_id, "applied" if left else "rolled-back")
+            what = f"the {step} step" if step else "every step"
+            self._emit("session-finished", session_id, f"Session {session_id}: rolled back {what}.", phase="rollback")
+        return self.journal.session(session_id)
+
+    def _rollback_step(self, session: SessionInfo, plan: Plan, name: str, writer: SessionWriter) -> None:
+        state = self.state(session.id)
+        step_state = state.step(name)
+        targets = [a for a in plan.step(name).actions if state.action(a.id).effect_may_exist]
+        if not targets:
+            return
+        if self.cancel.is_set():
+            raise Cancelled(f"Stopped before undoing the {name} step; continue with `v6wizard resume {session.id}`.")
+        self._emit("step-started", session.id, f"{step_state.title}: undoing {len(targets)} actions.", step=name, phase="rollback", total=len(targets))
+        if name == "cutover":
+            runner = self._cutover_runner(session, plan)
+            for action in reversed(targets):
+                runner.rollback(action, state.outputs)
+            return
+        outputs = {a.id: a.outputs for s in state.steps for a in s.actions if a.outputs}
+        runner = ActionRunner(self.access, self.executor, writer, session.id, session.vpc_id, outputs, self.on_event)
+        by_id = {a.id: a for a in targets}
+        result = run_ordered(
+            [a.id for a in reversed(targets)],
+            undo_waits_for(targets),
+            lambda action_id: runner.undo(by_id[action_id], state.action(action_id)),
+            concurrency=self.concurrency,
+            cancel=self.cancel,
+        )
+        if result.error is not None:
+            raise result.error
+        if result.cancelled:
+            raise Cancelled(f"Stopped while undoing the {name} step; continue with `v6wizard resume {session.id}`.")
+        self._emit("step-finished", session.id, f"{step_state.title}: rolled back.", step=name, phase="rollback", done=len(targets), total=len(targets))
+
+    # --- resume and skip ------------------------------------------------------------
+
+    def resume(self, session_id: str, *, force_unlock: bool = False) -> SessionInfo:
+        """Continue the last run (apply or rollback) from where the journal says it stopped."""
+        session = self.journal.session(session_id)
+        if force_unlock:
+            self.journal.force_unlock(session.vpc_id)
+        runs = [e for e in self.journal.entries(session_id) if e.kind == "note" and e.data.get("note") == RUN_NOTE]
+        last = runs[-1].data if runs else {"phase": "apply"}
+        if last.get("phase") == "rollback":
+            return self.rollback(session_id, step=last.get("step") or None)
+        return self.apply(session_id, only=list(last.get("only") or []) or None, until=last.get("until") or None)
+
+    def skip(self, session_id: str, step: str) -> SessionInfo:
+        """Mark a step skipped (nothing of it applied); later steps may run without it."""
+        check_step_name(step)
+        state = self.state(session_id)
+        if any(a.effect_may_exist for a in state.step(step).actions):
+            raise InvalidOption(f"The {step} step has applied actions; roll it back before skipping it.")
+        SessionWriter(self.journal, session_id).append("note", data={"note": SKIP_NOTE, "step": step})
+        return self.journal.session(session_id)
+
+
+def _with_next_steps(message: str, session_id: str, rollback: bool = False) -> str:
+    if "v6wizard resume" in message or "v6wizard plan" in message:
+        return message
+    message = message.rstrip(".")
+    if rollback:
+        return f"{message}. Continue the rollback with `v6wizard resume {session_id}`."
+    return f"{message}. Continue with `v6wizard resume {session_id}` or undo with `v6wizard rollback {session_id}`."

@@ -1,0 +1,32 @@
+"""Full apply then full rollback: the VPC ends exactly as it started, and the plan's promises hold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from v6wizard.aws.snapshot import diff_snapshots, take_snapshot
+from v6wizard.demo import scenarios
+from v6wizard.engine.runner import Engine
+
+from engine.helpers import Events, journal_at, make_plan
+
+
+def test_demo_apply_then_rollback_restores_the_snapshot(access, tmp_path: Path) -> None:
+    info = scenarios.demo(access)
+    plan = make_plan(access, info.vpc_id)
+    journal = journal_at(tmp_path / "j.sqlite3")
+    events = Events()
+    engine = Engine(access, journal, on_event=events.append)
+    before = take_snapshot(access, info.vpc_id)
+    session = engine.start(plan)
+    engine.apply(session.id, until="functions")
+    state = engine.state(session.id)
+    assert [s.status for s in state.steps if not s.empty and s.name != "cutover"] == ["applied"] * len(
+        [s for s in state.steps if not s.empty and s.name != "cutover"]
+    )
+    replan = make_plan(access, info.vpc_id)
+    assert [a.id for a in replan.actions() if a.step != "cutover"] == []
+    engine.rollback(session.id)
+    after = take_snapshot(access, info.vpc_id)
+    assert diff_snapshots(before, after) == []
+    assert journal.session(session.id).status == "rolled-back"
