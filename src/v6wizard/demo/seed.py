@@ -34,6 +34,10 @@ FUNCTIONS: tuple[tuple[str, tuple[int, ...], str], ...] = (
     ("notifier", (0, 2), "lambda-all-egress"),
 )
 
+METRIC_CHUNK = 15
+"""Datapoints per PutMetricData: keeps each body under botocore's 10 KiB gzip threshold,
+since the emulator's request layers read plain bodies only."""
+
 NAT_METRICS = ("BytesOutToDestination", "BytesInFromSource", "BytesInFromDestination", "BytesOutToSource")
 
 
@@ -118,10 +122,12 @@ def put_demo_metrics(access: AwsAccess, function_names: list[str], nat_ids: list
     """Synthetic, deterministic metrics: the last hour of per-version Lambda health, the last day of NAT traffic."""
     cloudwatch = access.client("cloudwatch")
     end = (now or datetime.now(timezone.utc)).replace(second=0, microsecond=0)
-    for index, name in enumerate(function_names):
-        cloudwatch.put_metric_data(Namespace="AWS/Lambda", MetricData=lambda_datums(name, "live", "1", index, end))
-    for index, nat_id in enumerate(nat_ids):
-        cloudwatch.put_metric_data(Namespace="AWS/NATGateway", MetricData=nat_datums(nat_id, index, end))
+    batches = [("AWS/Lambda", lambda_datums(name, "live", "1", i, end)) for i, name in enumerate(function_names)]
+    batches += [("AWS/NATGateway", nat_datums(nat_id, i, end)) for i, nat_id in enumerate(nat_ids)]
+    requests = [
+        (namespace, datums[start : start + METRIC_CHUNK]) for namespace, datums in batches for start in range(0, len(datums), METRIC_CHUNK)
+    ]
+    b.in_parallel(lambda request: cloudwatch.put_metric_data(Namespace=request[0], MetricData=request[1]), requests)
 
 
 def lambda_datums(function: str, alias: str, version: str, seed: int, end: datetime, minutes: int = 60) -> list[dict[str, Any]]:
