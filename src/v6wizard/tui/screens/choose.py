@@ -117,12 +117,11 @@ class ChooseScreen(Screen[None]):
         table = self.query_one("#vpcs", DataTable)
         table.clear()
         for vpc in overview.vpcs:
-            ipv6 = vpc.ipv6_state if not vpc.ipv6_cidr else f"{vpc.ipv6_state} {vpc.ipv6_cidr}"
             table.add_row(
                 vpc.id,
                 vpc.name or ("(default)" if vpc.is_default else ""),
                 vpc.cidr_block,
-                ipv6,
+                vpc.ipv6_state,
                 f"{vpc.subnets_with_ipv6}/{vpc.subnet_count}",
                 str(vpc.nat_gateway_count),
                 str(vpc.function_count),
@@ -154,7 +153,7 @@ class ChooseScreen(Screen[None]):
         subnets.clear_options()
         for subnet in inventory.subnets:
             now = f"has {subnet.ipv6_cidr}" if subnet.ipv6_cidr else "gets a /64"
-            label = f"{subnet.name or subnet.id} {subnet.cidr_block} {subnet.availability_zone}: {now}"
+            label = f"{subnet.name or subnet.id} {subnet.cidr_block}: {now}"
             subnets.add_option((label, subnet.id, not subnet.ipv6_native))
         functions = self.query_one("#functions", SelectionList)
         functions.clear_options()

@@ -29,7 +29,7 @@ class PlanScreen(Screen[None]):
     app: WizardApp
 
     BINDINGS = [
-        Binding("enter", "open_step", "Open step", id="plan.open", tooltip="Preview, apply, skip or roll back the highlighted step.", show=True),
+        Binding("o", "open_step", "Open step", id="plan.open", tooltip="Preview, apply, skip or roll back the highlighted step (enter works too)."),
         Binding("s", "summary", "Summary", id="plan.summary", tooltip="What changed, the session id and how to roll back later."),
         Binding("escape", "back", "Back", id="plan.back", tooltip="Back to choosing."),
     ]

@@ -34,7 +34,6 @@ class SummaryScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="summary.back", tooltip="Back to the plan."),
-        Binding("q", "app.quit", "Quit", id="summary.quit", tooltip="Leave the wizard."),
     ]
 
     def __init__(self, entries: list[JournalEntry] | None = None) -> None:
@@ -48,7 +47,7 @@ class SummaryScreen(Screen[None]):
         with Vertical(id="summary-body"):
             yield Static(f"Session [b]{session_id}[/b]", id="summary-session", classes="section-title")
             table: DataTable[str] = DataTable(id="changes", cursor_type="row", zebra_stripes=True)
-            table.add_columns("Phase", "Action", "Result")
+            table.add_columns("Phase", "Action", "Resource ids")
             yield table
             yield Static(
                 f"To undo everything later:  [b]v6wizard rollback {session_id} --yes[/b]\n"
@@ -77,7 +76,7 @@ class SummaryScreen(Screen[None]):
         table.clear()
         for entry in entries:
             if entry.kind == "outcome":
-                result = ", ".join(f"{k}={v}" for k, v in entry.outputs.items()) or "done"
+                result = ", ".join(str(v) for v in entry.outputs.values()) or "done"
             elif entry.kind == "failure":
                 result = f"failed: {entry.error_code} {entry.error_message}".strip()
             else:

@@ -1,0 +1,28 @@
+"""The wizard fed the fixed account (see `fixed.py`) instead of a live connection, for deterministic snapshots."""
+
+from __future__ import annotations
+
+from v6wizard.aws.session import AwsTarget
+from v6wizard.tui.app import WizardApp
+from v6wizard.tui.messages import Connected
+
+from tui import fixed
+
+JOURNAL = "/home/operator/.local/state/v6wizard/journal.sqlite3"
+
+
+class FixedApp(WizardApp):
+    """Connecting answers with the fixed identity and sessions; everything else is the real app."""
+
+    def __init__(self, *, dry_run: bool = False, sessions: bool = True) -> None:
+        super().__init__(AwsTarget(profile="prod", region=fixed.REGION), dry_run=dry_run)
+        self._fixed_sessions = fixed.sessions() if sessions else []
+
+    def connect(self, target: AwsTarget) -> None:  # type: ignore[override]
+        self.post_message(Connected(fixed.IDENTITY, self._fixed_sessions, JOURNAL))
+
+
+def with_plan(app: FixedApp, *, session: bool = False, statuses: dict[str, str] | None = None) -> FixedApp:
+    app.use_plan(fixed.plan(), fixed.SESSION if session else None)
+    app.statuses.update(statuses or {})
+    return app

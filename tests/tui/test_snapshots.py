@@ -1,0 +1,171 @@
+"""SVG snapshots of every screen at 100x32 (and the plan at 80x24), fed the fixed account of `fixed.py`.
+
+Regenerate with `pytest tests/tui --snapshot-update` and look at the diffs before committing.
+"""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+
+from tui import fixed
+from tui.helpers import wait_for
+from tui.snapshot_app import FixedApp, with_plan
+from v6wizard.engine.events import EngineEvent
+from v6wizard.tui.screens.choose import ChooseScreen
+from v6wizard.tui.screens.cutover import CutoverScreen
+from v6wizard.tui.screens.dialogs import ErrorDialog
+from v6wizard.tui.screens.plan import PlanScreen
+from v6wizard.tui.screens.step import StepScreen
+from v6wizard.tui.screens.summary import SummaryScreen
+
+SIZE = (100, 32)
+
+
+async def connected(pilot: Pilot) -> None:
+    """The fixed connection has arrived (the context line and journal path are known)."""
+    await wait_for(pilot, lambda: pilot.app.identity is not None, what="the fixed connection")
+
+
+def test_start_with_an_interrupted_session(snap_compare) -> None:
+    """Start: header, the context line (account 123456789012, us-east-1, profile prod), one interrupted
+    session of vpc-0a1b2c3d4e5f60001 in the table, the dry-run switch off, the journal path, and the
+    footer with New migration, Resume, Roll back, Inspect, Dry run, Connect."""
+    assert snap_compare(FixedApp(), terminal_size=SIZE)
+
+
+def test_start_in_dry_run(snap_compare) -> None:
+    """Start in dry run: the header says DRY RUN, the context line is highlighted and starts with DRY RUN,
+    the switch is on, and the sessions table says none."""
+    assert snap_compare(FixedApp(dry_run=True, sessions=False), terminal_size=SIZE)
+
+
+def test_choose_vpc_subnets_and_functions(snap_compare) -> None:
+    """Choose: two VPCs (prod-main IPv4 only, staging partial with its /56), then prod-main's three subnets
+    and two functions all ticked, the Amazon CIDR source, both switches off, alias live, the default schedule."""
+
+    async def show(pilot: Pilot) -> None:
+        await connected(pilot)
+        await pilot.app.push_screen(ChooseScreen(overview=fixed.overview(), inventory=fixed.inventory()))
+        await pilot.pause()
+
+    assert snap_compare(FixedApp(), terminal_size=SIZE, run_before=show)
+
+
+def test_plan_with_findings(snap_compare) -> None:
+    """Plan: the eight steps with their action counts, all planned, and below them the finding that needs
+    review: lambda-restricted's egress to 10.20.0.0/16 is not given an IPv6 twin."""
+
+    async def show(pilot: Pilot) -> None:
+        await connected(pilot)
+        with_plan(pilot.app)
+        await pilot.app.push_screen(PlanScreen())
+        await pilot.pause()
+
+    assert snap_compare(FixedApp(), terminal_size=SIZE, run_before=show)
+
+
+def test_plan_holds_at_80x24_in_the_light_theme(snap_compare) -> None:
+    """Plan at 80x24 in the light theme, mid-session: vpc-cidr and subnets applied, routes failed; the table,
+    the review finding and the footer all fit."""
+
+    async def show(pilot: Pilot) -> None:
+        await connected(pilot)
+        with_plan(pilot.app, session=True, statuses={"vpc-cidr": "applied", "subnets": "applied", "routes": "failed"})
+        await pilot.app.push_screen(PlanScreen())
+        pilot.app.action_toggle_theme()
+        await pilot.pause()
+
+    assert snap_compare(FixedApp(), terminal_size=(80, 24), run_before=show)
+
+
+def test_step_preview_of_security_groups(snap_compare) -> None:
+    """Step 6 (security groups): the review finding first, then each ::/0 twin as a red before / green after
+    diff with its undo call, then the exact ec2 AuthorizeSecurityGroupEgress calls; an empty progress bar."""
+
+    async def show(pilot: Pilot) -> None:
+        await connected(pilot)
+        with_plan(pilot.app)
+        await pilot.app.push_screen(StepScreen("security-groups"))
+        await pilot.pause()
+
+    assert snap_compare(FixedApp(), terminal_size=SIZE, run_before=show)
+
+
+def test_step_in_dry_run_disables_apply(snap_compare) -> None:
+    """Step 1 in dry run: the status line says DRY RUN: preview only, and Apply, Skip and Roll back are dimmed in the footer."""
+
+    async def show(pilot: Pilot) -> None:
+        await connected(pilot)
+        with_plan(pilot.app)
+        await pilot.app.push_screen(StepScreen("vpc-cidr"))
+        await pilot.pause()
+
+    assert snap_compare(FixedApp(dry_run=True), terminal_size=SIZE, run_before=show)
+
+
+def test_apply_confirmation_names_the_changes(snap_compare) -> None:
+    """The apply dialog over step 2: it lists the three subnets that get a /64 and asks to type "subnets" or "apply"."""
+
+    async def show(pilot: Pilot) -> None:
+        await connected(pilot)
+        with_plan(pilot.app)
+        await pilot.app.push_screen(StepScreen("subnets"))
+        await pilot.press("a")
+        await pilot.pause()
+
+    assert snap_compare(FixedApp(), terminal_size=SIZE, run_before=show)
+
+
+def test_error_dialog(snap_compare) -> None:
+    """An AWS failure: the red-bordered dialog with AWS's sentence and what to do next (resume or roll back)."""
+
+    async def show(pilot: Pilot) -> None:
+        await connected(pilot)
+        with_plan(pilot.app, session=True)
+        await pilot.app.push_screen(
+            ErrorDialog(
+                "AwsCallFailed",
+                "AWS refused ec2 CreateRoute: You are not authorized to perform this operation (AccessDenied).",
+                next_step=f"The session {fixed.SESSION} is resumable: fix the cause, then resume it from the start screen.",
+            )
+        )
+        await pilot.pause()
+
+    assert snap_compare(FixedApp(), terminal_size=SIZE, run_before=show)
+
+
+def test_cutover_live_panels(snap_compare) -> None:
+    """Cutover: a panel per function; orders-api at stage 1 (50%), with three polls drawn as sparklines, its
+    latest numbers (old v1 and new v2 error rates, p99, calls) and gates ok; notifier still waiting."""
+
+    async def show(pilot: Pilot) -> None:
+        await connected(pilot)
+        with_plan(pilot.app, session=True)
+        screen = CutoverScreen()
+        await pilot.app.push_screen(screen)
+        stage = {"function": "orders-api", "stage": 1, "percent": 50.0, "weight": 0.5, "old_version": "1", "new_version": "2"}
+        screen.show_event(EngineEvent(kind="cutover-stage", step="cutover", message="orders-api: 50% on version 2", data=stage, at=fixed.AT))
+        for n, (errors, p99) in enumerate([(0.0, 110.0), (0.4, 130.0), (0.2, 120.0)]):
+            poll = {
+                "function": "orders-api",
+                "old": {"version": "1", "invocations": 500 + n, "error_rate": 0.2, "p99_ms": 120.0},
+                "new": {"version": "2", "invocations": 480 + n, "error_rate": errors, "p99_ms": p99},
+                "checks": [{"name": "error-rate", "passed": True, "detail": ""}, {"name": "p99", "passed": True, "detail": ""}],
+            }
+            screen.show_event(EngineEvent(kind="cutover-poll", step="cutover", message="pass", data=poll, at=fixed.AT))
+        await pilot.pause()
+
+    assert snap_compare(FixedApp(), terminal_size=SIZE, run_before=show)
+
+
+def test_summary(snap_compare) -> None:
+    """Summary: session s-20261120-0930-ab12, the VPC's new /56 and the egress-only gateway with their ids,
+    the command `v6wizard rollback s-20261120-0930-ab12 --yes` and where the journal lives."""
+
+    async def show(pilot: Pilot) -> None:
+        await connected(pilot)
+        with_plan(pilot.app, session=True)
+        await pilot.app.push_screen(SummaryScreen(entries=fixed.entries()))
+        await pilot.pause()
+
+    assert snap_compare(FixedApp(), terminal_size=SIZE, run_before=show)
