@@ -67,6 +67,8 @@ class DynamoJournal(Journal):
         self._client = access.client("dynamodb")
         self._append_lock = threading.Lock()
         self._known_sessions: set[str] = set()
+        self._next_seq: dict[str, int] = {}
+        """Our guess at each session's next seq, saving a query per append; the condition keeps it honest."""
         self._ensure_table()
 
     # --- calls ---------------------------------------------------------------------
@@ -263,19 +265,22 @@ class DynamoJournal(Journal):
         # Threads of this process queue here instead of racing each other through DynamoDB;
         # other processes and machines are kept apart by the condition.
         with self._append_lock:
+            seq = self._next_seq.get(entry.session_id) or self._last_seq(entry.session_id) + 1
             for _ in range(MAX_SEQ_ATTEMPTS):
-                stored = entry.model_copy(update={"seq": self._last_seq(entry.session_id) + 1})
+                stored = entry.model_copy(update={"seq": seq})
                 item = {
-                    **_key(f"SESSION#{stored.session_id}", _entry_sk(stored.seq)),
-                    "seq": {"N": str(stored.seq)},
+                    **_key(f"SESSION#{stored.session_id}", _entry_sk(seq)),
+                    "seq": {"N": str(seq)},
                     "body": _s(stored.model_dump_json()),
                 }
                 put = self._call(
                     "put_item", conflict_ok=True, TableName=self.table, Item=item, ConditionExpression="attribute_not_exists(pk)"
                 )
                 if put is not None:
+                    self._next_seq[entry.session_id] = seq + 1
                     self._touch(stored)
                     return stored
+                seq = self._last_seq(entry.session_id) + 1
         raise JournalError(
             f"Could not append to session {entry.session_id} in {self.location}: {MAX_SEQ_ATTEMPTS} writers "
             "took every next sequence number first; check that only one run works on this session."
