@@ -9,10 +9,11 @@ from v6wizard.demo import scenarios
 from v6wizard.engine.runner import Engine
 
 from engine.helpers import Events, journal_at, make_plan
+from engine.scenario import small
 
 
-def test_demo_apply_then_rollback_restores_the_snapshot(access, tmp_path: Path) -> None:
-    info = scenarios.demo(access)
+def test_small_apply_then_rollback_restores_the_snapshot(access, tmp_path: Path) -> None:
+    info = small(access, functions=0)
     plan = make_plan(access, info.vpc_id)
     journal = journal_at(tmp_path / "j.sqlite3")
     events = Events()

@@ -6,6 +6,9 @@ import click
 
 from v6wizard.cli.demo_cmd import demo
 from v6wizard.cli.plan_cmd import plan
+from v6wizard.cli.apply_cmd import apply
+from v6wizard.cli.sessions_cmd import resume, rollback, sessions, show
 
 ALL: list[click.Command] = [plan, demo]
+ALL += [apply, sessions, show, resume, rollback]
 # Each further command module appends itself with one line here.
