@@ -7,6 +7,7 @@ route-table associations are dropped here, so the Inventory only holds live stat
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from v6wizard.core.inventory import (
@@ -47,6 +48,16 @@ def tags_of(item: dict[str, Any]) -> dict[str, str]:
     return {tag["Key"]: tag.get("Value", "") for tag in item.get("Tags") or []}
 
 
+def canonical_cidr(text: str | None) -> str | None:
+    """IPv6 text in canonical form (AWS and emulators differ in leading zeros); other text unchanged."""
+    if not text or ":" not in text:
+        return text
+    try:
+        return str(ipaddress.ip_network(text, strict=False))
+    except ValueError:
+        return text
+
+
 def _state(holder: dict[str, Any] | None) -> str:
     return str((holder or {}).get("State", ""))
 
@@ -60,7 +71,7 @@ def vpc_from(item: dict[str, Any]) -> Vpc:
     ipv6 = [
         CidrAssociation(
             association_id=a["AssociationId"],
-            cidr=a.get("Ipv6CidrBlock", ""),
+            cidr=canonical_cidr(a.get("Ipv6CidrBlock")) or "",
             state=_state(a.get("Ipv6CidrBlockState")),
             pool=a.get("Ipv6Pool") or a.get("IpamPoolId") or None,
         )
@@ -84,7 +95,8 @@ def live_subnet_ipv6(item: dict[str, Any]) -> CidrAssociation | None:
     for assoc in item.get("Ipv6CidrBlockAssociationSet") or []:
         state = _state(assoc.get("Ipv6CidrBlockState"))
         if state not in GONE_STATES and state != "disassociating":
-            return CidrAssociation(association_id=assoc["AssociationId"], cidr=assoc.get("Ipv6CidrBlock", ""), state=state)
+            cidr = canonical_cidr(assoc.get("Ipv6CidrBlock")) or ""
+            return CidrAssociation(association_id=assoc["AssociationId"], cidr=cidr, state=state)
     return None
 
 
@@ -109,7 +121,7 @@ def _route_from(item: dict[str, Any]) -> Route | None:
         return None
     target = next((str(item[key]) for key in _ROUTE_TARGET_KEYS if item.get(key)), "")
     return Route(
-        destination=destination,
+        destination=canonical_cidr(destination) or destination,
         target=target,
         state=item.get("State", "active"),
         origin=item.get("Origin", "CreateRoute"),
@@ -141,7 +153,7 @@ def _acl_entry_from(item: dict[str, Any]) -> NetworkAclEntry:
         protocol=str(item.get("Protocol", "-1")),
         rule_action=item.get("RuleAction", "deny"),
         cidr_block=item.get("CidrBlock"),
-        ipv6_cidr_block=item.get("Ipv6CidrBlock"),
+        ipv6_cidr_block=canonical_cidr(item.get("Ipv6CidrBlock")),
         port_from=ports.get("From"),
         port_to=ports.get("To"),
         icmp_type=icmp.get("Type"),
@@ -199,7 +211,7 @@ def rule_from(item: dict[str, Any]) -> SecurityGroupRule:
         from_port=_port(item.get("FromPort")),
         to_port=_port(item.get("ToPort")),
         cidr_ipv4=item.get("CidrIpv4"),
-        cidr_ipv6=item.get("CidrIpv6"),
+        cidr_ipv6=canonical_cidr(item.get("CidrIpv6")),
         prefix_list_id=item.get("PrefixListId"),
         referenced_group_id=referenced.get("GroupId"),
         description=item.get("Description", "") or "",

@@ -49,9 +49,9 @@ def provisioned_by_alias(client: Any, name: str, cancel: threading.Event | None)
     try:
         configs = paginate(client, "ListProvisionedConcurrencyConfigs", "ProvisionedConcurrencyConfigs", cancel=cancel, FunctionName=name)
     except botocore.exceptions.ClientError as exc:
-        # An endpoint that does not implement the API at all answers a bare HTTP 404 with
-        # no AWS error code; such an endpoint cannot hold provisioned concurrency either.
-        if _is_unimplemented(exc):
+        # "Not found" means no configuration: AWS answers an empty list, but an endpoint
+        # that lacks the List API answers a bare 404 or the Get call's not-found error.
+        if _means_none(exc):
             return {}
         raise
     found: dict[str, int] = {}
@@ -61,10 +61,10 @@ def provisioned_by_alias(client: Any, name: str, cancel: threading.Event | None)
     return found
 
 
-def _is_unimplemented(exc: botocore.exceptions.ClientError) -> bool:
+def _means_none(exc: botocore.exceptions.ClientError) -> bool:
     status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
     code = exc.response.get("Error", {}).get("Code", "")
-    return status == 404 and code in ("404", "NotFound", "")
+    return status == 404 and code in ("404", "NotFound", "", "ProvisionedConcurrencyConfigNotFoundException")
 
 
 def _vpc(config: dict[str, Any]) -> dict[str, Any]:

@@ -232,8 +232,8 @@ def create_function(
     version = ""
     for number in range(versions):
         if number:
-            # A changed description makes PublishVersion mint a new version (unchanged config returns the old one).
-            client.update_function_configuration(FunctionName=name, Description=f"v6wizard demo function {name} r{number}")
+            # A configuration change makes PublishVersion mint a new version (unchanged returns the old one).
+            client.update_function_configuration(FunctionName=name, Environment={"Variables": {"REVISION": str(number)}})
             client.get_waiter("function_updated_v2").wait(FunctionName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 30})
         version = client.publish_version(FunctionName=name)["Version"]
     if alias:

@@ -2,7 +2,7 @@
 
 - `demo`: the demo account (`seed_demo`).
 - `half_migrated`: an Amazon /56 already on the VPC, some subnets with /64s (and one
-  whose /64 was disassociated), an egress-only gateway, one route table with `::/0`,
+  whose /64 was disassociated, plus a disassociated secondary IPv4 block), an egress-only gateway, one route table with `::/0`,
   one security group with its `::/0` egress twin.
 - `many_subnets(n=200)`: a /16 with n /24 subnets behind one NAT.
 - `ipv6_only_subnet`: an IPv6 VPC with dual-stack subnets and one IPv6-only subnet.
@@ -86,6 +86,10 @@ def half_migrated(access: AwsAccess) -> ScenarioInfo:
     gone = ec2.associate_subnet_cidr_block(SubnetId=third, Ipv6CidrBlock=subnet64(block, 2))
     ec2.disassociate_subnet_cidr_block(AssociationId=gone["Ipv6CidrBlockAssociation"]["AssociationId"])
 
+    # A secondary IPv4 block that was added and removed again: it lingers as disassociated.
+    secondary = ec2.associate_vpc_cidr_block(VpcId=vpc_id, CidrBlock="10.102.0.0/16")["CidrBlockAssociation"]["AssociationId"]
+    ec2.disassociate_vpc_cidr_block(AssociationId=secondary)
+
     eigw = ec2.create_egress_only_internet_gateway(VpcId=vpc_id, TagSpecifications=b.tag_spec("egress-only-internet-gateway", "half-eigw"))
     eigw_id = eigw["EgressOnlyInternetGateway"]["EgressOnlyInternetGatewayId"]
     public_table, private_table = net["tables"]
@@ -114,6 +118,7 @@ def half_migrated(access: AwsAccess) -> ScenarioInfo:
             "twin_rule_id": twin_rules[0],
             "ipv6_route_table_id": private_table,
             "disassociated_subnet_id": third,
+            "disassociated_vpc_association_id": secondary,
             "disassociated_association_id": gone["Ipv6CidrBlockAssociation"]["AssociationId"],
         },
     )
