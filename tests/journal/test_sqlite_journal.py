@@ -141,3 +141,37 @@ def test_open_journal_uses_env_then_default_state_dir(tmp_path: Path, monkeypatc
 def test_open_journal_refuses_a_bad_table_name() -> None:
     with pytest.raises(JournalError, match="does not name a DynamoDB table"):
         open_journal("dynamodb://x")
+
+
+def test_a_journal_held_busy_by_another_process_is_one_sentence(sqlite_path: Path, plan) -> None:
+    journal = SqliteJournal(sqlite_path, busy_timeout_ms=50)
+    info = journal.create_session(plan)
+    other = sqlite3.connect(sqlite_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(JournalError, match=r"stayed busy for 0.05 s: another v6wizard process is writing it"):
+            journal.append(JournalEntry(session_id=info.id, action_id="", kind="note"))
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert journal.append(JournalEntry(session_id=info.id, action_id="", kind="note")).seq == 1
+    journal.close()
+
+
+def test_an_existing_journal_readable_by_others_is_made_private(sqlite_path: Path) -> None:
+    SqliteJournal(sqlite_path).close()
+    sqlite_path.chmod(0o644)
+    SqliteJournal(sqlite_path).close()
+    assert _mode(sqlite_path) == 0o600
+
+
+def test_an_unreadable_entry_is_a_journal_error_not_a_traceback(sqlite_path: Path, plan) -> None:
+    journal = SqliteJournal(sqlite_path)
+    info = journal.create_session(plan)
+    journal.close()
+    with sqlite3.connect(sqlite_path) as db:
+        db.execute("INSERT INTO entries VALUES (?, 1, '{not json')", (info.id,))
+    reopened = SqliteJournal(sqlite_path)
+    with pytest.raises(JournalError, match="is damaged or unreadable"):
+        reopened.entries(info.id)
+    reopened.close()

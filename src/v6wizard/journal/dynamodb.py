@@ -25,6 +25,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 import botocore.exceptions
+from pydantic_core import to_json
 
 from v6wizard.aws.errors import error_code, translate
 from v6wizard.aws.session import AwsAccess
@@ -190,7 +191,7 @@ class DynamoJournal(Journal):
             )
             blobs = self._blob_items(info.id, "PLAN", plan.model_dump_json().encode())
             if snapshot is not None:
-                blobs += self._blob_items(info.id, "SNAPSHOT", json.dumps(snapshot, default=str).encode())
+                blobs += self._blob_items(info.id, "SNAPSHOT", to_json(snapshot))
             if sum(len(item["blob"]["B"]) for item in blobs) > MAX_TRANSACTION_BYTES or len(blobs) > 99:
                 raise JournalError(f"The plan for {plan.vpc_id} is too large for the DynamoDB journal; use an SQLite journal.")
             summary = {**_key("SESSIONS", info.id), **self._summary_attributes(info)}

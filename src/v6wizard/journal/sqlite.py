@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
 from pydantic_core import to_json
 
 from v6wizard.core.plan import Plan
@@ -68,19 +69,24 @@ def create_private_file(path: Path) -> None:
         directory.mkdir(mode=0o700)
         directory.chmod(0o700)  # mkdir's mode is cut by the umask; 0700 must be exact
     fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
-    os.close(fd)
+    try:
+        if os.fstat(fd).st_mode & 0o077:
+            os.fchmod(fd, 0o600)  # a journal copied in or made by hand keeps no group/other access
+    finally:
+        os.close(fd)
 
 
 class SqliteJournal(Journal):
     """The Journal interface over one SQLite file."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.path = Path(path).expanduser()
+        self._busy_timeout_ms = busy_timeout_ms
         self.location = str(self.path)
         self._lock = threading.RLock()
         try:
             create_private_file(self.path)
-            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=busy_timeout_ms / 1000)
         except (OSError, sqlite3.Error) as exc:
             raise JournalError(f"The journal {self.path} cannot be opened ({exc}); check the path and its permissions.") from None
         try:
@@ -101,7 +107,6 @@ class SqliteJournal(Journal):
             raise JournalError(
                 f"The journal {self.path} was written by a newer v6wizard (schema {version}); upgrade v6wizard."
             )
-        self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
             raise JournalError(f"The journal {self.path} cannot use write-ahead logging; put it on a local disk.")
         self._db.execute("PRAGMA synchronous = FULL")
@@ -127,11 +132,22 @@ class SqliteJournal(Journal):
         with self._lock:
             try:
                 yield
-            except sqlite3.DatabaseError as exc:
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise self._damaged(exc) from None
                 raise JournalError(
-                    f"The journal {self.path} is damaged or unreadable ({exc}); move it aside to start afresh "
-                    "(its sessions will be forgotten), or restore a backup."
+                    f"The journal {self.path} stayed busy for {self._busy_timeout_ms / 1000:g} s: another v6wizard "
+                    "process is writing it; try again."
                 ) from None
+            except (sqlite3.DatabaseError, ValidationError) as exc:
+                raise self._damaged(exc) from None
+
+    def _damaged(self, exc: Exception) -> JournalError:
+        reason = str(exc).splitlines()[0]
+        return JournalError(
+            f"The journal {self.path} is damaged or unreadable ({reason}); move it aside to start afresh "
+            "(its sessions will be forgotten), or restore a backup."
+        )
 
     @contextmanager
     def _write(self) -> Iterator[None]:
@@ -139,10 +155,11 @@ class SqliteJournal(Journal):
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield
+            self._db.execute("COMMIT")
         except BaseException:
-            self._db.execute("ROLLBACK")
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
             raise
-        self._db.execute("COMMIT")
 
     # --- sessions ------------------------------------------------------------------
 
@@ -211,7 +228,9 @@ class SqliteJournal(Journal):
         return row[0]
 
     def plan(self, session_id: str) -> Plan:
-        return Plan.model_validate_json(self._column(session_id, "plan_json") or "")
+        text = self._column(session_id, "plan_json") or ""
+        with self._guard():
+            return Plan.model_validate_json(text)
 
     def snapshot(self, session_id: str) -> dict[str, Any] | None:
         text = self._column(session_id, "snapshot_json")
@@ -242,7 +261,7 @@ class SqliteJournal(Journal):
         self.session(session_id)
         with self._guard():
             rows = self._db.execute("SELECT entry_json FROM entries WHERE session_id = ? ORDER BY seq", (session_id,)).fetchall()
-        return [JournalEntry.model_validate_json(text) for (text,) in rows]
+            return [JournalEntry.model_validate_json(text) for (text,) in rows]
 
     # --- the session lock ----------------------------------------------------------
 
