@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from v6wizard.core.inventory import Alias, FunctionVersion
-from v6wizard.core.plan import PlanOptions
+from v6wizard.core.plan import PlanOptions, nth_subnet64
 from v6wizard.core.planner import build_plan
 from v6wizard.core.schedule import parse_schedule
 
-from .builders import CODE, function, inventory, subnet
+from .builders import CODE, VPC_BLOCK, function, inventory, subnet, vpc
 
 
 def test_function_update_waits_for_everything_it_relies_on() -> None:
@@ -49,9 +49,14 @@ def test_function_on_an_ipv6_only_or_unchosen_subnet_is_blocked_with_no_actions(
     assert plan.step("functions").is_empty and plan.step("cutover").is_empty
     blockers = {f.resource_id: f.message for f in plan.step("functions").findings if f.kind == "blocker"}
     assert "IPv6-only" in blockers["native"]
-    assert "subnet-priv-b is not among the chosen subnets" in blockers["partial"]
-    # groups of blocked functions are not opened up for nothing
-    assert plan.step("security-groups").is_empty
+    assert "subnet-priv-b has no IPv6 block and is not among the chosen subnets" in blockers["partial"]
+
+
+def test_an_unchosen_subnet_that_already_has_a_64_does_not_block() -> None:
+    subnets = [subnet("subnet-priv-a", "10.0.1.0/24"), subnet("subnet-priv-b", "10.0.2.0/24", ipv6=nth_subnet64(VPC_BLOCK, 9))]
+    plan = build_plan(inventory(vpc=vpc(VPC_BLOCK), subnets=subnets), PlanOptions(subnet_ids=["subnet-priv-a"]))
+    assert [a.id for a in plan.step("functions").actions] == ["functions:update:orders", "functions:publish:orders"]
+    assert "subnets:associate:subnet-priv-a" in plan.action("functions:update:orders").after_actions
 
 
 def test_unreleased_code_on_latest_blocks_the_publish() -> None:

@@ -117,3 +117,11 @@ def test_port_rules_keep_their_ports_and_existing_twins_are_respected() -> None:
 
 def test_only_groups_of_chosen_functions_are_touched() -> None:
     assert build_plan(inventory(), PlanOptions(function_names=[])).step("security-groups").is_empty
+
+
+def test_a_function_group_missing_from_the_inventory_is_reviewed_not_guessed() -> None:
+    inv = inventory()
+    fn = inv.functions[0].model_copy(update={"security_group_ids": ["sg-app", "sg-gone"]})
+    step = build_plan(inv.model_copy(update={"functions": [fn]})).step("security-groups")
+    assert [a.resource_id for a in step.actions] == ["sg-app"]
+    assert any(f.kind == "review" and f.resource_id == "sg-gone" for f in step.findings)

@@ -34,8 +34,8 @@ def assess_functions(ctx: PlanContext) -> dict[str, list[str]]:
                     reasons.append(f"subnet {subnet_id} is not in the VPC")
                 elif is_ipv6_only(subnet):
                     reasons.append(f"subnet {subnet_id} is IPv6-only, which Lambda dual-stack does not support")
-                elif subnet_id not in chosen:
-                    reasons.append(f"subnet {subnet_id} is not among the chosen subnets")
+                elif subnet_id not in chosen and not subnet.ipv6_cidr:
+                    reasons.append(f"subnet {subnet_id} has no IPv6 block and is not among the chosen subnets")
                 elif subnet_id in ctx.uncovered:
                     reasons.append(f"subnet {subnet_id} gets no /64 (the VPC block is full)")
         released = released_code_sha(fn, ctx.options.alias_name)

@@ -219,7 +219,7 @@ def _ports(start: int | None, end: int | None) -> str:
 def plan_security_groups(ctx: PlanContext) -> Step:
     actions: list[Action] = []
     findings: list[Finding] = []
-    group_ids = sorted({g for fn in ctx.functions if fn.name not in ctx.blocked_functions for g in fn.security_group_ids})
+    group_ids = sorted({g for fn in ctx.functions for g in fn.security_group_ids})
     for group_id in group_ids:
         group = ctx.inventory.security_group(group_id)
         if group is None:
