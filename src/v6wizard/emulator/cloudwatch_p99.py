@@ -61,7 +61,7 @@ class CloudWatchPercentiles(Layer):
                 return answer
             results = {r["Id"]: r for r in answer.json().get("MetricDataResults", [])}
         start, end = _when(call.params["StartTime"]), _when(call.params["EndTime"])
-        descending = call.params.get("ScanBy") == "TimestampDescending"
+        descending = call.params.get("ScanBy", "TimestampDescending") == "TimestampDescending"  # AWS's default
         data = _raw_datums(call)
         for query in ours:
             results[query["Id"]] = _percentile_series(query, data, start, end, descending)
