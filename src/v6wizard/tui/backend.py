@@ -8,6 +8,7 @@ appears before boto3's service models are loaded.
 
 from __future__ import annotations
 
+import inspect
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -116,9 +117,13 @@ class Backend:
         kwargs: dict[str, Any] = {"on_event": on_event, "cancel": self.cancel}
         if self.cutover_settings is not None:
             kwargs["cutover_settings"] = self.cutover_settings
-        engine = Engine(self.access, self.journal, **kwargs)
-        self.cutover_control = getattr(engine, "cutover_control", None)
-        return engine
+        from v6wizard.engine.cutover_control import CutoverControl
+
+        self.cutover_control = CutoverControl()
+        if "cutover_control" in inspect.signature(Engine).parameters:
+            # The operator's pause/promote/abort reach the cutover only through this object.
+            kwargs["cutover_control"] = self.cutover_control
+        return Engine(self.access, self.journal, **kwargs)
 
     def session_state(self, session_id: str) -> Any:
         """The engine's view of a session: per-step and per-action status."""

@@ -16,12 +16,12 @@ class ErrorDialog(ModalScreen[None]):
 
     def __init__(self, title: str, message: str, *, next_step: str = "") -> None:
         super().__init__(classes="error-dialog")
-        self._title, self._message, self._next_step = title, message, next_step
+        self.title_text, self.message_text, self._next_step = title, message, next_step
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self._title, classes="dialog-title", id="error-title")
-            yield Static(self._message, classes="dialog-text", id="error-message")
+            yield Label(self.title_text, classes="dialog-title", id="error-title")
+            yield Static(self.message_text, classes="dialog-text", id="error-message")
             if self._next_step:
                 yield Static(self._next_step, classes="dialog-hint", id="error-next")
             yield Button("Close", id="close", variant="error")
