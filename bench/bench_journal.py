@@ -121,6 +121,9 @@ def report(results: dict[str, tuple[list[float], float]], appends: int) -> str:
         "of the next seq and an update of the session's `updated_at` (a lost race adds a consistent "
         "query for the tail), two HTTP round trips on loopback; against AWS add two network round trips.",
         "",
+        "The machine is a 2-core VM shared with other builds: the SQLite p50 moved between "
+        "0.6 and 4 ms from run to run, so compare runs made side by side.",
+        "",
     ]
     return "\n".join(lines)
 
