@@ -143,7 +143,7 @@ class Harness:
     control: CutoverControl = field(default_factory=CutoverControl)
 
     def runner(self, clock: Any | None = None, **settings: Any) -> CutoverRunner:
-        settings.setdefault("poll_interval", 30)
+        settings.setdefault("poll_interval", 60)
         settings.setdefault("min_invocations", 10)
         return CutoverRunner(
             self.access, Executor(self.access), self.journal, self.session_id, self.plan,

@@ -3,7 +3,7 @@ low traffic stops for the operator, a crash resumes on the same bake clock, seve
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -46,18 +46,14 @@ def test_error_spike_at_ten_percent_rolls_back_within_one_poll(harness) -> None:
     h = harness()
     fn, t0 = h.fns[0], h.clock.now()
     h.healthy_traffic(fn, t0, minutes=12, new_errors=20, from_minute=2)  # first bad datapoint at t0+130s
-    rolled_back_at: list[datetime] = []
-    h.clock.hooks.append(lambda clock: None)
 
     with pytest.raises(HealthGateFailed, match="error-rate gate failed"):
-        h.run()
+        h.run(poll_interval=30)
 
     alias = h.alias(fn)
     assert alias["FunctionVersion"] == fn.old and _weights(alias) == {}
     failure = h.entries(fn, "failure")[-1]
     assert failure.error_code == "HealthGateFailed" and "error-rate" in failure.data["reason"]
-    rollback = [e for e in h.entries(fn) if e.phase == "rollback" and e.kind == "outcome"][0]
-    rolled_back_at.append(rollback.at)
     # Readable at t0+130 s; the poll at t0+150 s acted on it: one poll interval, not a stage.
     assert h.clock.now() == t0 + timedelta(seconds=150)
     verdicts = [e for e in h.events if e.kind == "cutover-verdict" and e.data["verdict"] == "fail"]
@@ -105,11 +101,11 @@ def test_crash_mid_bake_resumes_on_the_same_clock(harness) -> None:
     h.clock.crash_after_sleeps = 4  # dies at t0+120 s, two minutes into the 5-minute bake
 
     with pytest.raises(Crash):
-        h.run()
+        h.run(poll_interval=30)
     assert _weights(h.alias(fn)) == {fn.new: 0.1}
 
     later = FakeClock(current=t0 + timedelta(seconds=150))
-    h.run(clock=later)
+    h.run(clock=later, poll_interval=30)
 
     starts = [(e.data["stage"], e.data["started_at"]) for e in h.entries(fn, "stage")]
     assert (1, (t0 + timedelta(minutes=5)).isoformat()) in starts  # not 150 s + 5 m
@@ -163,7 +159,7 @@ def test_operator_promote_and_abort(harness) -> None:
 
     h.clock.hooks.append(press)
     with pytest.raises(Cancelled, match="aborted"):
-        h.run()
+        h.run(poll_interval=30)
 
     assert h.alias(promoted)["FunctionVersion"] == promoted.new and _weights(h.alias(promoted)) == {}
     assert h.alias(aborted)["FunctionVersion"] == aborted.old and _weights(h.alias(aborted)) == {}

@@ -158,8 +158,7 @@ class CutoverChecks:
                 FunctionName=alias.function, Qualifier=alias.name
             )
         except botocore.exceptions.ClientError as exc:
-            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-            if error_code(exc) == "ProvisionedConcurrencyConfigNotFoundException" or status == 404:
+            if error_code(exc) == "ProvisionedConcurrencyConfigNotFoundException":
                 return
             raise translate(exc, self._access.target, f"reading provisioned concurrency of {alias.function}") from None
         raise CutoverRefused(
