@@ -187,3 +187,10 @@ def test_explicitly_associated_tables_are_used_instead_of_the_main_table() -> No
     plan = build_plan(inv.model_copy(update={"route_tables": [*inv.route_tables, own]}))
     assert sorted(a.resource_id for a in plan.step("routes").actions) == ["rtb-b", "rtb-main"]
     assert "subnet-priv-b" not in plan.action("routes:create:rtb-main").before
+
+
+def test_a_block_still_being_allocated_means_placeholders_without_waiting_on_a_new_association() -> None:
+    step = build_plan(inventory(vpc=vpc("", state="associating"))).step("subnets")
+    action = next(a for a in step.actions if a.resource_id == "subnet-priv-b")
+    assert action.call.params["Ipv6CidrBlock"] == "${subnet64:2}"
+    assert action.after_actions == []

@@ -176,3 +176,16 @@ def test_a_half_migrated_vpc_plans_only_what_is_left() -> None:
     assert [s.name for s in second.steps if s.actions] == ["network-acls", "security-groups", "functions", "cutover"]
     assert second.action("functions:update:orders").call.params["VpcConfig"]["SubnetIds"] == ["subnet-priv-a", "subnet-priv-b"]
     assert not any(a.after_actions and a.after_actions[0].startswith("vpc-cidr") for a in second.actions())
+
+
+def test_a_fully_migrated_vpc_plans_nothing_whatever_the_options() -> None:
+    options = PlanOptions(assign_ipv6_on_creation=True, public_ipv6_route=True)
+    inv = inventory()
+    first = build_plan(inv, options)
+    assert {a.kind for a in first.actions()} == {
+        "associate-vpc-ipv6", "associate-subnet-ipv6", "enable-assign-ipv6", "create-egress-gateway", "create-route",
+        "create-nacl-entry", "authorize-sg-egress", "update-function-config", "publish-version", "cutover-alias"}
+    done = apply_plan(inv, first)
+    for again in (build_plan(done, options), build_plan(done)):
+        assert again.is_empty, [a.id for a in again.actions()]
+        assert not [f for f in again.findings if f.kind in ("conflict", "blocker")]
