@@ -111,7 +111,7 @@ class Backend:
 
     def engine(self, on_event: Callable[[EngineEvent], None]) -> Any:
         """A fresh engine reporting to `on_event`; the cancel event is reset for the new run."""
-        from v6wizard.engine import Engine
+        from v6wizard.engine.runner import Engine
 
         self.cancel.clear()
         kwargs: dict[str, Any] = {"on_event": on_event, "cancel": self.cancel}
