@@ -132,29 +132,26 @@ def test_someone_else_changing_the_alias_stops_the_cutover_without_touching_it(h
 
 
 def test_stale_revision_id_on_update_alias_stops_the_cutover(harness, recorder) -> None:
-    """Between our GetAlias and UpdateAlias someone moves the alias; AWS answers 412 to the stale RevisionId."""
+    """A gate fails; before our rollback lands someone else moves the alias: AWS answers 412 to our RevisionId."""
     h = harness()
     fn, t0 = h.fns[0], h.clock.now()
-    h.healthy_traffic(fn, t0, minutes=12)
+    h.healthy_traffic(fn, t0, minutes=12, new_errors=50, from_minute=1)
     runner = h.runner()
-    moved = []
 
     def on_event(event) -> None:
         h.events.append(event)
-        # The pass verdict at the end of the first bake comes after the read, before the stage move.
-        if event.kind == "cutover-verdict" and h.clock.now() >= t0 + timedelta(minutes=5) and not moved:
-            moved.append(True)
+        if event.kind == "cutover-verdict" and event.data.get("verdict") == "fail" and "rolled_back" not in event.data:
             lam = h.access.client("lambda")
             revision = lam.get_alias(FunctionName=fn.name, Name=fn.alias)["RevisionId"]
             lam.update_alias(FunctionName=fn.name, Name=fn.alias, Description="changed by someone else", RevisionId=revision)
 
     runner.on_event = on_event
-    with pytest.raises(AliasChanged):
+    with pytest.raises(AliasChanged, match="Someone else changed alias orders:live"):
         runner.run(h.plan.actions(["cutover"]), {f"functions:publish:{fn.name}": {"Version": fn.new}})
 
-    assert _weights(h.alias(fn)) == {fn.new: 0.1}
-    assert h.alias(fn)["Description"] == "changed by someone else"
-    # Ours at 10%, theirs, then ours to 50% refused for its stale RevisionId (not caught by a read first).
+    alias = h.alias(fn)  # our rollback was refused, so the alias is exactly as the other operator left it
+    assert _weights(alias) == {fn.new: 0.1} and alias["Description"] == "changed by someone else"
+    # Ours at 10%, theirs, then our rollback refused for its stale RevisionId.
     assert recorder.mutating.count("UpdateAlias") == 3
     assert h.entries(fn, "failure")[-1].error_code == "AliasChanged"
 

@@ -10,6 +10,7 @@ their start times are journaled, so a resumed session continues the bake clock.
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -115,11 +116,14 @@ class CutoverRunner:
         for fc in active:
             if fc.position is None:
                 self._start(fc)
+        tick = self.clock.now()
         while True:
             active = [fc for fc in cutovers if fc.status == "active"]
             if not active:
                 break
-            self.clock.sleep(self.settings.poll_interval)
+            # Fixed-rate polls: time spent polling does not stretch the interval.
+            tick = max(tick + timedelta(seconds=self.settings.poll_interval), self.clock.now())
+            self.clock.sleep(max((tick - self.clock.now()).total_seconds(), 0.0))
             if self.cancel.is_set():
                 raise Cancelled(
                     "The cutover was stopped; the aliases stay where they are and the session is resumable "

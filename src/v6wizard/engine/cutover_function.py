@@ -103,14 +103,13 @@ class FunctionCutover:
     def poll(self) -> None:
         """Check controls, the alias and the gates once, and act on the decision."""
         assert self.position is not None
-        current = self.read_alias()
         request = self.ctx.control.take_request(self.function)
         if request == "abort":
-            self.roll_back(current, "aborted by the operator", status="aborted")
+            self.roll_back(self.read_alias(), "aborted by the operator", status="aborted")
             return
         if request == "promote":
             self.ctx.emit(self, "note", f"{self.function}: promoted to 100% by the operator", {"function": self.function})
-            self.enter_stage(len(self.ctx.schedule) - 1, current)
+            self.enter_stage(len(self.ctx.schedule) - 1, self.read_alias())
             self.finish()
             return
 
@@ -133,8 +132,13 @@ class FunctionCutover:
 
         decision = decide(self.ctx.schedule, self.position, now, verdict, self.ctx.max_extensions)
         if decision.kind == "rollback":
-            self.roll_back(current, decision.reason, status="rolled-back")
-        elif self.ctx.control.is_paused(self.function) or decision.kind == "hold":
+            # No read first: the update is conditional on the RevisionId we left, so a change
+            # by someone else still answers 412, and the rollback costs one round trip.
+            assert self.expected is not None
+            self.roll_back(self.expected, decision.reason, status="rolled-back")
+            return
+        current = self.read_alias()
+        if self.ctx.control.is_paused(self.function) or decision.kind == "hold":
             return
         elif decision.kind == "advance":
             self.enter_stage(self.position.stage + 1, current)
