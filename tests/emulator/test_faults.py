@@ -5,10 +5,19 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import pytest
+from botocore.retries.standard import ExponentialBackoff
+
 from v6wizard.aws.session import RETRY_ATTEMPTS, AwsAccess
 from v6wizard.emulator import Emulator
 
 from .helpers import error_code
+
+
+@pytest.fixture(autouse=True)
+def no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep botocore's real retry decisions and counts, without its randomized seconds of sleep between attempts."""
+    monkeypatch.setattr(ExponentialBackoff, "delay_amount", lambda self, context: 0)
 
 
 def test_ec2_throttling_then_success_converges_with_standard_retries(emulator: Emulator, access: AwsAccess) -> None:

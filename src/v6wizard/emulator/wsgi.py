@@ -116,7 +116,7 @@ class Call:
         content_type = self.environ.get("CONTENT_TYPE", "")
         if target:
             self.protocol, self.operation = "json", target.rsplit(".", 1)[-1]
-            self.params = json.loads(self.body or b"{}")
+            self.params = _json_or_empty(self.body)
         elif "x-www-form-urlencoded" in content_type or "Action" in self.query:
             form = dict(urllib.parse.parse_qsl(self.body.decode("utf-8"), keep_blank_values=True))
             self.params = {**self.query, **form}
@@ -127,8 +127,7 @@ class Call:
             matched = _match_rest(self.service, self.method, self.path)
             if matched is not None:
                 self.operation, self.path_params = matched
-            if self.body and self.body.lstrip()[:1] == b"{":
-                self.params = json.loads(self.body)
+            self.params = _json_or_empty(self.body)
 
 
 def current(environ: dict[str, Any]) -> Call:
@@ -228,6 +227,15 @@ def error_for(call: Call, code: str, message: str, status: int) -> Answer:
 def json_answer(payload: Any, status: int = 200) -> Answer:
     headers = [("Content-Type", "application/json"), ("x-amzn-RequestId", str(uuid.uuid4()))]
     return Answer(status, headers, json.dumps(payload).encode("utf-8"))
+
+
+def _json_or_empty(body: bytes) -> dict[str, Any]:
+    """The decoded JSON object, or {} for an empty or non-JSON body (moto answers those itself)."""
+    try:
+        value = json.loads(body or b"{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def _read_body(environ: dict[str, Any]) -> bytes:
