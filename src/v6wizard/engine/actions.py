@@ -153,6 +153,7 @@ class ActionRunner:
         self.event("action-started", action, action.title)
         try:
             response = self.executor.invoke(action.call.service, action.call.operation, params)
+            self.writer.call_returned()
             outputs = extract_outputs(response, action.outputs)
             if action.kind == "update-function-config":
                 verify.wait_function_updated(self.access, params["FunctionName"])
@@ -218,6 +219,7 @@ class ActionRunner:
         try:
             try:
                 self.executor.invoke(action.inverse.service, action.inverse.operation, inverse_params)
+                self.writer.call_returned()
             except botocore.exceptions.ClientError as exc:
                 if not verify.is_not_found(exc):
                     raise

@@ -1,10 +1,13 @@
 """The engine's one way to write the journal, with the crash hook the crash-sweep tests use.
 
-`SessionWriter.append` writes an entry durably and emits nothing else; when the
-environment variable `V6WIZARD_CRASH_AFTER_APPEND=N` is set, the process kills
-itself with SIGKILL right after its N-th append, which is how the tests crash a
-run at every journal boundary without timing races. The variable is meant for tests
-only and does nothing unless set.
+`SessionWriter.append` writes an entry durably and emits nothing else. Two
+environment variables, meant for tests only and inert unless set, make the process
+kill itself with SIGKILL at an exact point, which is how the tests crash a run at
+every boundary without timing races:
+
+- `V6WIZARD_CRASH_AFTER_APPEND=N`: right after the N-th journal append;
+- `V6WIZARD_CRASH_AFTER_CALL=N`: right after the N-th AWS call of an action returned,
+  before its outcome is written (the window where only AWS knows what happened).
 """
 
 from __future__ import annotations
@@ -17,6 +20,12 @@ from typing import Any
 from v6wizard.journal.base import Journal, JournalEntry, Phase
 
 CRASH_ENV = "V6WIZARD_CRASH_AFTER_APPEND"
+CRASH_CALL_ENV = "V6WIZARD_CRASH_AFTER_CALL"
+
+
+def _env_count(name: str) -> int:
+    text = os.environ.get(name, "").strip()
+    return int(text) if text.isdigit() else 0
 
 
 class SessionWriter:
@@ -27,8 +36,9 @@ class SessionWriter:
         self.session_id = session_id
         self._lock = threading.Lock()
         self._appended = 0
-        text = os.environ.get(CRASH_ENV, "").strip()
-        self._crash_after = int(text) if text.isdigit() else 0
+        self._called = 0
+        self._crash_after = _env_count(CRASH_ENV)
+        self._crash_after_call = _env_count(CRASH_CALL_ENV)
 
     def append(
         self,
@@ -59,3 +69,10 @@ class SessionWriter:
             if self._crash_after and self._appended >= self._crash_after:
                 os.kill(os.getpid(), signal.SIGKILL)
         return written
+
+    def call_returned(self) -> None:
+        """Mark that an action's AWS call returned (the crash hook's second boundary)."""
+        with self._lock:
+            self._called += 1
+            if self._crash_after_call and self._called >= self._crash_after_call:
+                os.kill(os.getpid(), signal.SIGKILL)
