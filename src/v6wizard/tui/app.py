@@ -17,11 +17,11 @@ from textual.app import App
 from textual.binding import Binding
 from textual.message_pump import MessagePump
 from textual.reactive import reactive
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerFailed, WorkerState
 
 from v6wizard.core.inventory import Inventory
 from v6wizard.core.plan import Plan
-from v6wizard.errors import V6WizardError
+from v6wizard.errors import Cancelled, V6WizardError
 from v6wizard.tui.backend import AccessFactory, Backend, default_access_factory
 from v6wizard.tui.messages import Connected, EngineEventMessage, RunFinished
 from v6wizard.tui.screens.dialogs import ConfirmDialog, ErrorDialog, MfaDialog
@@ -157,8 +157,11 @@ class WizardApp(App[int]):
     # --- engine runs -----------------------------------------------------------------
 
     @work(thread=True, exclusive=True, exit_on_error=False, group=ENGINE_GROUP)
-    def run_engine(self, verb: str, reply_to: MessagePump, step: str | None = None) -> None:
-        """apply/resume/rollback/skip (or cutover) through the engine; events go to `reply_to`."""
+    def run_engine(self, verb: str, reply_to: MessagePump, step: str | None = None, until: str | None = None) -> None:
+        """apply/resume/rollback/skip (or cutover) through the engine; events go to `reply_to`.
+
+        `step` limits apply, rollback and skip to one step; `until` makes apply stop after that step.
+        """
         assert self.backend is not None and self.plan is not None
         engine = self.backend.engine(lambda event: reply_to.post_message(EngineEventMessage(event)))
         if self.session_id is None:
@@ -166,7 +169,7 @@ class WizardApp(App[int]):
         session_id = self.session_id
         try:
             if verb == "apply":
-                engine.apply(session_id, only=[step] if step else None)
+                engine.apply(session_id, only=[step] if step else None, until=until)
             elif verb == "resume":
                 engine.resume(session_id)
             elif verb == "rollback":
@@ -197,6 +200,8 @@ class WizardApp(App[int]):
         if event.state is not WorkerState.ERROR:
             return
         error = event.worker.error
+        if self._quitting and isinstance(error, Cancelled):
+            return  # the operator asked for this stop; _exit_when_stopped ends the app
         if isinstance(error, V6WizardError):
             title, text = type(error).__name__, error.message
         else:
@@ -206,8 +211,6 @@ class WizardApp(App[int]):
             title = type(translated).__name__ if translated else "Error"
             text = str(translated or error)
         self.push_screen(ErrorDialog(title, text, next_step=_next_step(event.worker.group, self.session_id)))
-        if self._quitting and not self.engine_running:
-            self.exit(1)
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
@@ -236,7 +239,10 @@ class WizardApp(App[int]):
     @work(exclusive=True, group="quit")
     async def _exit_when_stopped(self) -> None:
         for worker in [w for w in self.workers if w.group == ENGINE_GROUP]:
-            await worker.wait()
+            try:
+                await worker.wait()
+            except WorkerFailed:
+                pass  # reported by _worker_state_changed (or the Cancelled we asked for)
         self.exit(0)
 
     def on_unmount(self) -> None:

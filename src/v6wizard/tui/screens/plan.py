@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from v6wizard.core.plan import STEP_ORDER
 from v6wizard.tui.messages import EngineEventMessage, RunFinished
+from v6wizard.tui.screens.dialogs import TypedConfirmDialog
 from v6wizard.tui.widgets.context_bar import ContextBar
 from v6wizard.tui.widgets.preview import finding_text
 from v6wizard.tui.widgets.run_log import RunLog
@@ -30,6 +31,7 @@ class PlanScreen(Screen[None]):
 
     BINDINGS = [
         Binding("o", "open_step", "Open step", id="plan.open", tooltip="Preview, apply, skip or roll back the highlighted step (enter works too)."),
+        Binding("A", "apply_all", "Apply all", id="plan.apply-all", tooltip="Apply every step up to the functions, in order (asks first); the cutover has its own screen."),
         Binding("s", "summary", "Summary", id="plan.summary", tooltip="What changed, the session id and how to roll back later."),
         Binding("escape", "back", "Back", id="plan.back", tooltip="Back to choosing."),
     ]
@@ -105,6 +107,29 @@ class PlanScreen(Screen[None]):
             self.notify("Nothing has been applied yet, so there is no session to summarize.", severity="warning")
             return
         self.app.push_screen(SummaryScreen())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Apply all is shown disabled in dry run and while a run is going."""
+        if action == "apply_all" and (self.app.dry_run or self.app.engine_running):
+            return None
+        return True
+
+    def action_apply_all(self) -> None:
+        plan = self.app.plan
+        if plan is None or self.app.dry_run or self.app.engine_running:
+            return
+        blocked = [f for f in plan.findings if f.kind == "blocker" and f.step != "cutover"]
+        if blocked:
+            self.notify(f"The plan cannot be applied: {blocked[0].message}", severity="error")
+            return
+        pending = [s for s in plan.steps if s.actions and s.name != "cutover" and self.app.statuses.get(s.name) != "applied"]
+        lines = "\n".join(f"• {s.title}: {len(s.actions)} change(s)" for s in pending)
+        dialog = TypedConfirmDialog(
+            "Apply every step up to the functions?",
+            f"In {plan.vpc_id} ({self.app.target.describe()}):\n{lines}",
+            accepted=("apply",),
+        )
+        self.app.push_screen(dialog, lambda ok: self.app.run_engine("apply", self, until="functions") if ok else None)
 
     @on(EngineEventMessage)
     def _engine_event(self, message: EngineEventMessage) -> None:
