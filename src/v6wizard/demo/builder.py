@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 import zipfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -27,6 +28,8 @@ AZS = ("us-east-1a", "us-east-1b", "us-east-1c")
 RUNTIME = "python3.12"
 ROLE_NAME = "v6wizard-demo-lambda"
 SEED_WORKERS = 8
+FUNCTION_READY_TIMEOUT = 30.0
+FUNCTION_POLL_INTERVAL = 0.05
 
 _TRUST_POLICY = json.dumps(
     {
@@ -204,6 +207,26 @@ def allow_all_entries(rule_number: int = 100) -> list[dict[str, Any]]:
     ]
 
 
+def wait_function_ready(access: AwsAccess, name: str, timeout: float = FUNCTION_READY_TIMEOUT) -> None:
+    """Poll until the function is Active and its last update Successful.
+
+    botocore's waiters sleep at least a second between polls; the emulator settles in
+    a fraction of that, and seeding makes hundreds of functions.
+    """
+    client = access.client("lambda")
+    deadline = time.monotonic() + timeout
+    while True:
+        config = client.get_function_configuration(FunctionName=name)
+        state, update = config.get("State", "Active"), config.get("LastUpdateStatus", "Successful")
+        if state == "Active" and update == "Successful":
+            return
+        if state == "Failed" or update == "Failed":
+            raise RuntimeError(f"function {name} failed to settle: {config.get('StateReason') or config.get('LastUpdateStatusReason')}")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"function {name} was still {state}/{update} after {timeout:.0f} s")
+        time.sleep(FUNCTION_POLL_INTERVAL)
+
+
 def create_function(
     access: AwsAccess,
     role_arn: str,
@@ -228,13 +251,13 @@ def create_function(
         VpcConfig={"SubnetIds": subnet_ids, "SecurityGroupIds": group_ids},
         Tags={"app": name.split("-")[0]},
     )
-    client.get_waiter("function_active_v2").wait(FunctionName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 30})
+    wait_function_ready(access, name)
     version = ""
     for number in range(versions):
         if number:
             # A configuration change makes PublishVersion mint a new version (unchanged returns the old one).
             client.update_function_configuration(FunctionName=name, Environment={"Variables": {"REVISION": str(number)}})
-            client.get_waiter("function_updated_v2").wait(FunctionName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 30})
+            wait_function_ready(access, name)
         version = client.publish_version(FunctionName=name)["Version"]
     if alias:
         client.create_alias(FunctionName=name, Name=alias, FunctionVersion=version)

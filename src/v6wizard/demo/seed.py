@@ -119,7 +119,7 @@ def seed_demo(access: AwsAccess, *, now: datetime | None = None) -> DemoAccount:
 
 
 def put_demo_metrics(access: AwsAccess, function_names: list[str], nat_ids: list[str], *, now: datetime | None = None) -> None:
-    """Synthetic, deterministic metrics: the last hour of per-version Lambda health, the last day of NAT traffic."""
+    """Synthetic, deterministic metrics: the last hour of per-version Lambda health (5-minute points), the last day of NAT traffic."""
     cloudwatch = access.client("cloudwatch")
     end = (now or datetime.now(timezone.utc)).replace(second=0, microsecond=0)
     batches = [("AWS/Lambda", lambda_datums(name, "live", "1", i, end)) for i, name in enumerate(function_names)]
@@ -130,18 +130,20 @@ def put_demo_metrics(access: AwsAccess, function_names: list[str], nat_ids: list
     b.in_parallel(lambda request: cloudwatch.put_metric_data(Namespace=request[0], MetricData=request[1]), requests)
 
 
-def lambda_datums(function: str, alias: str, version: str, seed: int, end: datetime, minutes: int = 60) -> list[dict[str, Any]]:
-    """One datapoint a minute per metric for one function version, healthy and a little noisy."""
+def lambda_datums(
+    function: str, alias: str, version: str, seed: int, end: datetime, minutes: int = 60, step: int = 5
+) -> list[dict[str, Any]]:
+    """One datapoint every `step` minutes per metric for one function version, healthy and a little noisy."""
     dimensions = [
         {"Name": "FunctionName", "Value": function},
         {"Name": "Resource", "Value": f"{function}:{alias}"},
         {"Name": "ExecutedVersion", "Value": version},
     ]
     datums: list[dict[str, Any]] = []
-    for minute in range(minutes):
+    for minute in range(0, minutes, step):
         at = end - timedelta(minutes=minutes - minute)
         wobble = (minute * 7 + seed * 13) % 11
-        invocations = 100 + 20 * seed + wobble * 3
+        invocations = (100 + 20 * seed + wobble * 3) * step
         values = {
             "Invocations": (float(invocations), "Count"),
             "Errors": (float(1 if wobble == 0 else 0), "Count"),
