@@ -13,7 +13,7 @@ from engine.scenario import small
 
 
 def test_small_apply_then_rollback_restores_the_snapshot(access, tmp_path: Path) -> None:
-    info = small(access, functions=0)
+    info = small(access, functions=1, alias="live")
     plan = make_plan(access, info.vpc_id)
     journal = journal_at(tmp_path / "j.sqlite3")
     events = Events()

@@ -7,8 +7,10 @@ import os
 import socket
 import threading
 from datetime import timedelta
+from collections.abc import Callable
 from types import TracebackType
 
+from v6wizard.errors import V6WizardError
 from v6wizard.journal.base import Journal, LockOwner, utcnow
 
 LEASE_SECONDS = 120.0
@@ -25,7 +27,14 @@ def _user() -> str:
 class HeldLock:
     """Context manager: acquire the VPC's lock for a session, renew it, release it at the end."""
 
-    def __init__(self, journal: Journal, vpc_id: str, session_id: str, lease_seconds: float = LEASE_SECONDS) -> None:
+    def __init__(
+        self,
+        journal: Journal,
+        vpc_id: str,
+        session_id: str,
+        lease_seconds: float = LEASE_SECONDS,
+        on_lost: Callable[[], None] = lambda: None,
+    ) -> None:
         self.journal = journal
         self.vpc_id = vpc_id
         self.session_id = session_id
@@ -33,6 +42,9 @@ class HeldLock:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._started = utcnow()
+        self._on_lost = on_lost
+        self.lost: V6WizardError | None = None
+        """Set when renewing failed (another run broke the lock); the run must stop."""
 
     def owner(self) -> LockOwner:
         return LockOwner(
@@ -52,10 +64,17 @@ class HeldLock:
 
     def _renew(self) -> None:
         while not self._stop.wait(self.lease_seconds / 3):
-            self.journal.renew_lock(self.vpc_id, self.owner())
+            try:
+                self.journal.renew_lock(self.vpc_id, self.owner())
+            except V6WizardError as exc:
+                # Someone forced the lock away from us: stop between actions, never run on unlocked.
+                self.lost = exc
+                self._on_lost()
+                return
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
-        self.journal.release_lock(self.vpc_id, self.session_id)
+        if self.lost is None:
+            self.journal.release_lock(self.vpc_id, self.session_id)

@@ -46,6 +46,7 @@ class Engine:
         cutover_settings: Any = None,
         executor: Executor | None = None,
         lease_seconds: float = LEASE_SECONDS,
+        cutover_clock: Any = None,
     ) -> None:
         self.access = access
         self.journal = journal
@@ -55,6 +56,8 @@ class Engine:
         self.cutover_settings = cutover_settings
         self.executor = executor or Executor(access)
         self.lease_seconds = lease_seconds
+        self.cutover_clock = cutover_clock
+        """The cutover's clock (None: wall time); tests pass a fake one."""
 
     # --- queries --------------------------------------------------------------------
 
@@ -66,7 +69,7 @@ class Engine:
         self.on_event(EngineEvent(kind=kind, session_id=session_id, message=message, **fields))  # type: ignore[arg-type]
 
     def _lock(self, session: SessionInfo) -> HeldLock:
-        return HeldLock(self.journal, session.vpc_id, session.id, self.lease_seconds)
+        return HeldLock(self.journal, session.vpc_id, session.id, self.lease_seconds, on_lost=self.cancel.set)
 
     # --- start ----------------------------------------------------------------------
 
@@ -94,7 +97,7 @@ class Engine:
         plan = self.journal.plan(session_id)
         if "cutover" in steps and plan.step("cutover").actions:
             self._cutover_class()
-        with self._lock(session):
+        with self._lock(session) as lock:
             writer = SessionWriter(self.journal, session_id)
             writer.append("note", data={"note": RUN_NOTE, "phase": "apply", "only": only or [], "until": until or ""})
             self.journal.set_status(session_id, "applying")
@@ -103,6 +106,8 @@ class Engine:
                     self._apply_step(session, plan, name, writer)
             except Cancelled:
                 self.journal.set_status(session_id, "interrupted")
+                if lock.lost is not None:
+                    raise lock.lost from None
                 raise
             except V6WizardError as exc:
                 self.journal.set_status(session_id, "failed")
@@ -202,13 +207,11 @@ class Engine:
         runner.run(actions, outputs)
 
     def _cutover_runner(self, session: SessionInfo, plan: Plan) -> Any:
-        import time
-
         from v6wizard.engine.cutover import CutoverSettings
 
         settings = self.cutover_settings or CutoverSettings()
         return self._cutover_class()(
-            self.access, self.executor, self.journal, session.id, plan, settings, self.on_event, self.cancel, time.monotonic
+            self.access, self.executor, self.journal, session.id, plan, settings, self.on_event, self.cancel, self.cutover_clock
         )
 
     # --- rollback -------------------------------------------------------------------
@@ -228,7 +231,7 @@ class Engine:
             steps = [step]
         else:
             steps = list(reversed(STEP_ORDER))
-        with self._lock(session):
+        with self._lock(session) as lock:
             writer = SessionWriter(self.journal, session_id)
             writer.append("note", data={"note": RUN_NOTE, "phase": "rollback", "step": step or ""})
             self.journal.set_status(session_id, "rolling-back")
@@ -237,6 +240,8 @@ class Engine:
                     self._rollback_step(session, plan, name, writer)
             except Cancelled:
                 self.journal.set_status(session_id, "interrupted")
+                if lock.lost is not None:
+                    raise lock.lost from None
                 raise
             except V6WizardError as exc:
                 self.journal.set_status(session_id, "failed")

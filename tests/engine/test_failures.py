@@ -1,0 +1,142 @@
+"""The engine under trouble: throttling and 5xx, drift, a held lock, cancellation, step-rollback order."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from v6wizard.aws.snapshot import diff_snapshots, take_snapshot
+from v6wizard.engine.runner import Engine
+from v6wizard.errors import AwsCallFailed, Cancelled, DriftDetected, InvalidOption, SessionLocked
+from v6wizard.journal.base import LockOwner, utcnow
+
+from engine.helpers import Events, created_counts, journal_at, make_plan
+from engine.scenario import small
+
+
+@pytest.fixture
+def journal(tmp_path: Path):
+    journal = journal_at(tmp_path / "journal.sqlite3")
+    yield journal
+    journal.close()
+
+
+def test_throttling_and_server_errors_on_a_share_of_calls_still_converge(access, emulator, journal) -> None:
+    info = small(access, functions=1)
+    plan = make_plan(access, info.vpc_id)
+    emulator.faults.seed(7)
+    emulator.faults.throttle("ec2", None, times=None, probability=0.3)
+    emulator.faults.throttle("lambda", None, times=None, probability=0.3)
+    emulator.faults.server_error("ec2", "CreateEgressOnlyInternetGateway", times=2)
+    emulator.faults.server_error("ec2", "AssociateSubnetCidrBlock", times=2)
+    engine = Engine(access, journal)
+    session = engine.start(plan)
+    engine.apply(session.id, until="functions")
+    hits = sum(rule.hits for rule in emulator.faults.rules)
+    emulator.faults.reset()
+    assert hits > 5, "the faults must actually have fired"
+    state = engine.state(session.id)
+    assert {s.name: s.status for s in state.steps if not s.empty and s.name != "cutover"} == {
+        name: "applied" for name in ("vpc-cidr", "subnets", "egress-gateway", "routes", "network-acls", "security-groups", "functions")
+    }
+    counts = created_counts(access, info.vpc_id)
+    assert counts["eigw"] == 1 and counts["ipv6-default-route"] == 1
+    # One new version for the one function: retries never published twice.
+    assert counts["versions"] == 1 + 1
+
+
+def test_drift_between_steps_stops_before_the_changed_step(access, recorder, journal) -> None:
+    info = small(access, functions=0)
+    plan = make_plan(access, info.vpc_id)
+    events = Events()
+    engine = Engine(access, journal, on_event=events.append)
+    session = engine.start(plan)
+    engine.apply(session.id, until="egress-gateway")
+    eigw = engine.state(session.id).outputs[f"egress-gateway:create:{info.vpc_id}"]["EgressOnlyInternetGatewayId"]
+    # Another operator routes ::/0 in the private table by hand.
+    access.client("ec2").create_route(
+        RouteTableId=info.route_table_ids[0], DestinationIpv6CidrBlock="::/0", EgressOnlyInternetGatewayId=eigw
+    )
+    recorder.operations.clear()
+    with pytest.raises(DriftDetected) as raised:
+        engine.apply(session.id)
+    assert f"route table {info.route_table_ids[0]} now has a route for ::/0" in str(raised.value)
+    assert "v6wizard plan" in str(raised.value)
+    assert [e.data["changes"] for e in events.of("drift")] == [
+        {f"routes:create:{info.route_table_ids[0]}": f"route table {info.route_table_ids[0]} now has a route for ::/0"}
+    ]
+    assert recorder.mutating == []
+    assert journal.session(session.id).status == "failed"
+
+
+def test_a_held_lock_refuses_until_forced(access, journal) -> None:
+    info = small(access, functions=0)
+    engine = Engine(access, journal)
+    session = engine.start(make_plan(access, info.vpc_id))
+    other = LockOwner(session_id="v6-other", host="elsewhere", pid=4242, user="ops", lease_until=utcnow() + timedelta(minutes=5))
+    journal.acquire_lock(info.vpc_id, other)
+    with pytest.raises(SessionLocked) as raised:
+        engine.apply(session.id, only=["vpc-cidr"])
+    assert "ops" in str(raised.value)
+    assert engine.state(session.id).step("vpc-cidr").status == "planned"
+    engine.resume(session.id, force_unlock=True)
+    assert engine.state(session.id).step("vpc-cidr").status == "applied"
+    assert journal.lock_holder(info.vpc_id) is None
+
+
+def test_cancel_stops_between_actions_and_resume_finishes(access, journal) -> None:
+    info = small(access, functions=0)
+    cancel = threading.Event()
+    stopped = []
+
+    def stop_after_first_subnet(event) -> None:
+        if event.kind == "action-succeeded" and event.step == "subnets" and not stopped:
+            stopped.append(event.action_id)
+            cancel.set()
+
+    engine = Engine(access, journal, on_event=stop_after_first_subnet, cancel=cancel, concurrency=1)
+    session = engine.start(make_plan(access, info.vpc_id))
+    with pytest.raises(Cancelled) as raised:
+        engine.apply(session.id, until="routes")
+    assert f"v6wizard resume {session.id}" in str(raised.value)
+    state = engine.state(session.id)
+    assert journal.session(session.id).status == "interrupted"
+    assert [a.status for a in state.step("subnets").actions].count("applied") == 1
+    assert state.step("egress-gateway").status == "planned"
+    cancel.clear()
+    engine.resume(session.id)
+    assert engine.state(session.id).step("routes").status == "applied"
+
+
+def test_step_rollback_refused_while_a_later_step_is_applied(access, journal) -> None:
+    info = small(access, functions=0)
+    before = take_snapshot(access, info.vpc_id)
+    engine = Engine(access, journal)
+    session = engine.start(make_plan(access, info.vpc_id))
+    engine.apply(session.id, until="routes")
+    with pytest.raises(InvalidOption) as raised:
+        engine.rollback(session.id, step="egress-gateway")
+    assert "Roll back routes before egress-gateway" in str(raised.value)
+    for step in ("routes", "egress-gateway", "subnets", "vpc-cidr"):
+        engine.rollback(session.id, step=step)
+        assert engine.state(session.id).step(step).status == "rolled-back"
+    assert diff_snapshots(before, take_snapshot(access, info.vpc_id)) == []
+    assert journal.session(session.id).status == "rolled-back"
+
+
+def test_rollback_never_deletes_a_gateway_that_is_not_ours(access, journal) -> None:
+    info = small(access, functions=0)
+    engine = Engine(access, journal)
+    session = engine.start(make_plan(access, info.vpc_id))
+    engine.apply(session.id, until="egress-gateway")
+    action_id = f"egress-gateway:create:{info.vpc_id}"
+    eigw = engine.state(session.id).outputs[action_id]["EgressOnlyInternetGatewayId"]
+    ec2 = access.client("ec2")
+    ec2.delete_tags(Resources=[eigw], Tags=[{"Key": "v6wizard:session"}])
+    with pytest.raises(AwsCallFailed) as raised:
+        engine.rollback(session.id)
+    assert "deletes only gateways it created" in str(raised.value)
+    assert created_counts(access, info.vpc_id)["eigw"] == 1
