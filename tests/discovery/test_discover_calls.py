@@ -153,3 +153,21 @@ def test_cancel_before_start_makes_no_calls(access: AwsAccess, recorder: Any) ->
         discover(access, "vpc-0123456789abcdef0", cancel=cancel)
 
     assert recorder.operations == []
+
+
+def test_security_group_rules_are_read_in_filter_sized_batches(
+    emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from v6wizard.aws import paging
+
+    access, log = _logged_access(emulator)
+    demo = seed_demo(access)
+    whole = discover(access, demo.vpc_id)
+    # Pretend EC2 took two filter values at most: three groups need two calls, and no rule is lost.
+    monkeypatch.setattr(paging, "FILTER_VALUE_LIMIT", 2)
+    log.calls.clear()
+
+    batched = discover(access, demo.vpc_id)
+
+    assert log.calls["DescribeSecurityGroupRules"] == 2 and len(batched.security_groups) == 3
+    assert batched.security_groups == whole.security_groups

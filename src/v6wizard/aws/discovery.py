@@ -20,6 +20,7 @@ import botocore.exceptions
 
 from v6wizard.aws import discovery_ec2 as ec2p
 from v6wizard.aws import discovery_lambda as lam
+from v6wizard.aws import paging
 from v6wizard.aws.errors import error_code, translate
 from v6wizard.aws.paging import batches, check_cancel, paginate
 from v6wizard.aws.session import AwsAccess
@@ -169,7 +170,7 @@ class _Discovery:
                 paginate, self.ec2, "DescribeSecurityGroupRules", "SecurityGroupRules",
                 cancel=self.cancel, Filters=[{"Name": "group-id", "Values": batch}],
             )
-            for batch in batches(sorted(group_ids))
+            for batch in batches(sorted(group_ids), paging.FILTER_VALUE_LIMIT)
         ]
         by_group: dict[str, list[SecurityGroupRule]] = {}
         count = 0
