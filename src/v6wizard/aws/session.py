@@ -24,7 +24,8 @@ from v6wizard.aws.errors import translate
 from v6wizard.errors import CredentialsError, UnknownRegion
 
 RETRY_ATTEMPTS = 10
-"""botocore's default is 3; EC2 throttles per API and a migration makes bursts of calls."""
+"""Retries after the first attempt (11 attempts in all; botocore's default allows 3 in all).
+EC2 throttles per API and a migration makes bursts of calls."""
 
 EventHook = tuple[str, Callable[..., Any]]
 """A botocore event name and its handler, e.g. ("before-call", recorder)."""
