@@ -345,10 +345,20 @@ def wait_absent(
 
 
 def wait_function_updated(access: AwsAccess, name: str, timeout: float = VERIFY_TIMEOUT) -> None:
-    """Lambda's own waiter: the last configuration update has finished."""
-    delay = 1 if timeout <= 60 else 2
+    """Wait until the function's last configuration update has finished.
+
+    A short backoff poll of GetFunctionConfiguration first (most updates settle in well
+    under the waiter's fixed delay), then Lambda's own `function_updated_v2` waiter,
+    which returns at once when settled and turns a `Failed` update into an error.
+    """
+
+    def settled() -> bool:
+        config = function_config(access, name)
+        return config is None or config.get("LastUpdateStatus") != "InProgress"
+
+    poll(settled, what=f"the update of function {name} finishes", timeout=timeout, first_delay=0.1, max_delay=2.0)
     waiter = access.client("lambda").get_waiter("function_updated_v2")
     try:
-        waiter.wait(FunctionName=name, WaiterConfig={"Delay": delay, "MaxAttempts": max(1, int(timeout / delay))})
+        waiter.wait(FunctionName=name, WaiterConfig={"Delay": 1, "MaxAttempts": max(1, int(timeout))})
     except botocore.exceptions.WaiterError as exc:
         raise AwsCallFailed(f"The update of function {name} did not finish: {exc}.", "WaiterError") from None
