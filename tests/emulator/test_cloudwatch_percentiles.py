@@ -70,3 +70,23 @@ def test_get_metric_statistics_returns_extended_statistics(cloudwatch: Any) -> N
     (point,) = answer["Datapoints"]
     assert point["ExtendedStatistics"] == {"p99": 100.0, "p50": 2.0}
     assert point["Maximum"] == 100.0
+
+
+def test_a_gzipped_put_over_ten_kib_is_read_like_any_other(cloudwatch: Any) -> None:
+    """botocore gzips request bodies over 10 KiB; the layers must decompress before parsing."""
+    start = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(minutes=10)
+    data = [
+        {"MetricName": "Duration", "Dimensions": DIMENSIONS, "Value": float(v), "Timestamp": start + timedelta(seconds=5)}
+        for v in range(1, 101)
+    ]
+    sent: list[str] = []
+    cloudwatch.meta.events.register("before-send.cloudwatch.PutMetricData", lambda request, **_: sent.append(str(request.headers.get("Content-Encoding", b""), "ascii")))
+    cloudwatch.put_metric_data(Namespace="AWS/Lambda", MetricData=data)
+    assert sent == ["gzip"], "the body was small enough that botocore did not compress it"
+    metric = {"Namespace": "AWS/Lambda", "MetricName": "Duration", "Dimensions": DIMENSIONS}
+    answer = cloudwatch.get_metric_data(
+        MetricDataQueries=[{"Id": "p99", "MetricStat": {"Metric": metric, "Period": 60, "Stat": "p99"}}],
+        StartTime=start,
+        EndTime=start + timedelta(minutes=5),
+    )
+    assert answer["MetricDataResults"][0]["Values"] == [99.0]

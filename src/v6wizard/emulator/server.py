@@ -9,6 +9,7 @@ an emulator.
 
 from __future__ import annotations
 
+import logging
 import threading
 import urllib.request
 from collections.abc import Callable
@@ -33,6 +34,8 @@ class Emulator:
         self.endpoint = ""
 
     def start(self) -> Emulator:
+        # werkzeug logs every request to stderr, which would bury the demo's own output.
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self._server.start()
         host, port = self._server.get_host_and_port()
         # ThreadedMotoServer exposes no hook for WSGI middleware; werkzeug's server

@@ -9,6 +9,7 @@ protocols the product speaks (EC2 query, CloudWatch JSON, Lambda REST-JSON).
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import re
@@ -245,6 +246,11 @@ def _read_body(environ: dict[str, Any]) -> bytes:
         length = 0
     stream = environ.get("wsgi.input")
     body = stream.read(length) if stream is not None and length > 0 else b""
+    if environ.get("HTTP_CONTENT_ENCODING", "").lower() == "gzip":
+        # botocore gzips large bodies (PutMetricData over 10 KiB); every layer and moto
+        # then read the plain request.
+        body = gzip.decompress(body)
+        del environ["HTTP_CONTENT_ENCODING"]
     # Put the bytes back so moto (or the next layer) reads the same request.
     environ["wsgi.input"] = io.BytesIO(body)
     environ["CONTENT_LENGTH"] = str(len(body))
