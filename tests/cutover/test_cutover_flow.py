@@ -3,6 +3,7 @@ low traffic stops for the operator, a crash resumes on the same bake clock, seve
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -191,3 +192,22 @@ def test_rollback_returns_a_finished_cutover_to_the_old_version(harness) -> None
     alias = h.alias(fn)
     assert alias["FunctionVersion"] == fn.old and _weights(alias) == {}
     assert [e.kind for e in h.entries(fn) if e.phase == "rollback"] == ["intent", "outcome"]
+
+
+def test_cancel_leaves_the_alias_split_and_resume_finishes(harness) -> None:
+    h = harness()
+    fn, t0 = h.fns[0], h.clock.now()
+    h.healthy_traffic(fn, t0, minutes=12)
+    cancel = threading.Event()
+    h.clock.hooks.append(lambda clock: cancel.set() if clock.now() >= t0 + timedelta(minutes=6) else None)
+    runner = h.runner()
+    runner.cancel = cancel
+
+    with pytest.raises(Cancelled, match="resumable"):
+        runner.run(h.plan.actions(["cutover"]), {f"functions:publish:{fn.name}": {"Version": fn.new}})
+    assert _weights(h.alias(fn)) == {fn.new: 0.5}  # stopped at 50%, neither rolled back nor finalized
+
+    h.clock.hooks.clear()
+    h.run()
+    assert h.alias(fn)["FunctionVersion"] == fn.new
+    assert h.clock.now() == t0 + timedelta(minutes=10)  # the 50% bake kept its start time
