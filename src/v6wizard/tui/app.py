@@ -61,6 +61,7 @@ class WizardApp(App[int]):
         demo: bool = False,
         access_factory: AccessFactory | None = None,
         cutover_settings: Any | None = None,
+        cutover_clock: Any | None = None,
     ) -> None:
         super().__init__()
         self.target = target
@@ -68,6 +69,7 @@ class WizardApp(App[int]):
         self.demo = demo
         self.access_factory = access_factory or default_access_factory
         self.cutover_settings = cutover_settings
+        self.cutover_clock = cutover_clock
         self.backend: Backend | None = None
         self.identity: Identity | None = None
         self.journal_location = ""
@@ -111,7 +113,9 @@ class WizardApp(App[int]):
     def connect(self, target: AwsTarget) -> None:
         """Build AWS access for `target`, check who we are and list unfinished sessions."""
         access = self.access_factory(target, self._prompt_mfa)
-        backend = Backend(access, journal_spec=self.journal_spec, cutover_settings=self.cutover_settings)
+        backend = Backend(
+            access, journal_spec=self.journal_spec, cutover_settings=self.cutover_settings, cutover_clock=self.cutover_clock
+        )
         identity = backend.identity()
         sessions = backend.interrupted_sessions()
         self.call_from_thread(self._set_backend, backend)
@@ -269,8 +273,13 @@ def make_app(
     demo: bool = False,
     access_factory: AccessFactory | None = None,
     cutover_settings: Any | None = None,
+    cutover_clock: Any | None = None,
 ) -> WizardApp:
-    """The wizard, as the CLI, the demo and the tests build it."""
+    """The wizard, as the CLI, the demo and the tests build it.
+
+    `access_factory` builds AwsAccess (tests add botocore event hooks); `cutover_settings`
+    and `cutover_clock` reach the engine's cutover (tests poll fast on a fake clock).
+    """
     return WizardApp(
         target,
         journal_spec=journal_spec,
@@ -278,6 +287,7 @@ def make_app(
         demo=demo,
         access_factory=access_factory,
         cutover_settings=cutover_settings,
+        cutover_clock=cutover_clock,
     )
 
 

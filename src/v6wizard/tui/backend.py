@@ -56,6 +56,8 @@ class Backend:
     dry_run: bool = False
     cancel: threading.Event = field(default_factory=threading.Event)
     cutover_settings: Any | None = None
+    cutover_clock: Any | None = None
+    """The cutover's clock (None: wall time); tests pass a fake one."""
     cutover_control: Any | None = None
     """The running engine's CutoverControl (pause/resume/promote/abort), once a run started."""
     _journal: Journal | None = None
@@ -120,9 +122,11 @@ class Backend:
         from v6wizard.engine.cutover_control import CutoverControl
 
         self.cutover_control = CutoverControl()
-        if "cutover_control" in inspect.signature(Engine).parameters:
-            # The operator's pause/promote/abort reach the cutover only through this object.
-            kwargs["cutover_control"] = self.cutover_control
+        accepted = inspect.signature(Engine).parameters
+        # The operator's pause/promote/abort reach the cutover only through this object.
+        for name, value in (("cutover_control", self.cutover_control), ("cutover_clock", self.cutover_clock)):
+            if value is not None and name in accepted:
+                kwargs[name] = value
         return Engine(self.access, self.journal, **kwargs)
 
     def session_state(self, session_id: str) -> Any:

@@ -33,6 +33,7 @@ class CutoverScreen(Screen[None]):
         Binding("space", "pause", "Pause/resume", id="cutover.pause", tooltip="Hold the current stage (or carry on)."),
         Binding("P", "promote", "Promote now", id="cutover.promote", tooltip="Send all traffic to the new version now (asks first)."),
         Binding("x", "abort", "Abort", id="cutover.abort", tooltip="Return all traffic to the old version (asks first)."),
+        Binding("s", "summary", "Summary", id="cutover.summary", tooltip="What changed, the session id and how to roll back later."),
         Binding("escape", "back", "Back", id="cutover.back", tooltip="Back to the plan; the cutover keeps running."),
     ]
 
@@ -81,7 +82,7 @@ class CutoverScreen(Screen[None]):
     @on(RunFinished)
     def _finished(self, message: RunFinished) -> None:
         status = self.app.statuses.get("cutover", "")
-        self.query_one("#cutover-title", Static).update(f"Cutover {status}: press escape for the plan, or s there for the summary.")
+        self.query_one("#cutover-title", Static).update(f"Cutover {status}: press s for the summary, escape for the step.")
 
     def _control(self) -> CutoverControl | None:
         control = self.app.backend.cutover_control if self.app.backend else None
@@ -143,6 +144,11 @@ class CutoverScreen(Screen[None]):
         for name in targets:
             getattr(control, verb)(name)
         self.notify(f"{verb.capitalize()} requested for {', '.join(targets)}.")
+
+    def action_summary(self) -> None:
+        from v6wizard.tui.screens.summary import SummaryScreen
+
+        self.app.push_screen(SummaryScreen())
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -1,0 +1,107 @@
+"""The whole demo migration through the cutover screen on a fake clock, and a cutover a failed gate aborts.
+
+Lambda's per-version metrics are written as the clock moves (a hook on the fake clock's sleep),
+the way Lambda would write them while the alias splits traffic.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from cutover.clocks import FakeClock
+from tui.flows import confirm_typed, connect, open_step, plan_demo
+from tui.helpers import SIZE, wait_for
+from tui.test_failure_and_resume import dual_stack_functions
+from v6wizard.engine.cutover import CutoverSettings
+from v6wizard.tui.screens.cutover import CutoverScreen
+from v6wizard.tui.screens.dialogs import ErrorDialog
+from v6wizard.tui.widgets.function_cutover import FunctionCutover
+
+
+def traffic(access: Any, functions: list[str], *, new_errors: int) -> Any:
+    """A clock hook: each minute both versions of every function serve 100 calls; the new one errs `new_errors` times."""
+    lam = access.client("lambda")
+    cloudwatch = access.client("cloudwatch")
+
+    def put(clock: FakeClock) -> None:
+        for name in functions:
+            versions = [v["Version"] for v in lam.list_versions_by_function(FunctionName=name)["Versions"] if v["Version"] != "$LATEST"]
+            old, new = versions[0], versions[-1]
+            if old == new:
+                continue
+            for version, errors in ((old, 0), (new, new_errors)):
+                dims = [
+                    {"Name": "FunctionName", "Value": name},
+                    {"Name": "Resource", "Value": f"{name}:live"},
+                    {"Name": "ExecutedVersion", "Value": version},
+                ]
+                at = clock.current - timedelta(seconds=20)
+                cloudwatch.put_metric_data(
+                    Namespace="AWS/Lambda",
+                    MetricData=[
+                        {"MetricName": "Invocations", "Dimensions": dims, "Timestamp": at, "Value": 100.0, "Unit": "Count"},
+                        {"MetricName": "Errors", "Dimensions": dims, "Timestamp": at, "Value": float(errors), "Unit": "Count"},
+                        {"MetricName": "Throttles", "Dimensions": dims, "Timestamp": at, "Value": 0.0, "Unit": "Count"},
+                        {"MetricName": "Duration", "Dimensions": dims, "Timestamp": at, "Values": [100.0] * 20, "Unit": "Milliseconds"},
+                    ],
+                )
+
+    return put
+
+
+def alias_of(access: Any, function: str) -> dict[str, Any]:
+    return access.client("lambda").get_alias(FunctionName=function, Name="live")
+
+
+async def migrate_to_cutover(pilot: Any, demo: Any) -> None:
+    """Plan the demo with a short schedule, apply every step up to the functions, start the cutover."""
+    app = pilot.app
+    await connect(pilot)
+    await plan_demo(pilot, demo.vpc_id, schedule="50%:2m,100%")
+    await pilot.press("A")
+    await confirm_typed(pilot, "apply")
+    await wait_for(pilot, lambda: not app.engine_running and app.statuses.get("functions") == "applied", timeout=120, what="steps 1-7")
+    await open_step(pilot, "cutover")
+    await pilot.press("a")
+    await confirm_typed(pilot, "cutover")
+    await wait_for(pilot, lambda: any(isinstance(s, CutoverScreen) for s in app.screen_stack), what="the cutover screen")
+
+
+async def test_full_demo_migration_through_cutover(build_app, demo, access) -> None:
+    clock = FakeClock()
+    clock.hooks.append(traffic(access, demo.function_names, new_errors=0))
+    app = build_app(cutover_settings=CutoverSettings(poll_interval=60, min_invocations=10), cutover_clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await migrate_to_cutover(pilot, demo)
+        await wait_for(pilot, lambda: not app.engine_running and app.statuses.get("cutover") == "applied", timeout=120, what="the cutover")
+        panels = list(app.screen.query(FunctionCutover))
+        assert sorted(p.function for p in panels) == demo.function_names
+        assert all("100%" in p.stage_text for p in panels)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "SummaryScreen" and app.screen.query_one("#changes").row_count > 10, what="the summary")
+        assert f"v6wizard rollback {app.session_id} --yes" in str(app.screen.query_one("#summary-howto").content)
+    assert dual_stack_functions(access, demo.function_names) == demo.function_names
+    for name in demo.function_names:
+        alias = alias_of(access, name)
+        assert alias["FunctionVersion"] != "1" and not alias.get("RoutingConfig", {}).get("AdditionalVersionWeights")
+
+
+async def test_a_failed_gate_aborts_the_cutover_and_returns_the_alias(build_app, demo, access) -> None:
+    clock = FakeClock()
+    clock.hooks.append(traffic(access, demo.function_names, new_errors=40))
+    app = build_app(cutover_settings=CutoverSettings(poll_interval=60, min_invocations=10), cutover_clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await migrate_to_cutover(pilot, demo)
+        await wait_for(pilot, lambda: not app.engine_running, timeout=120, what="the cutover to stop")
+        assert app.statuses.get("cutover") != "applied"
+        await wait_for(pilot, lambda: isinstance(app.screen, ErrorDialog), what="the failed gate's error dialog")
+        assert app.screen.title_text == "HealthGateFailed", app.screen.message_text
+        cutover = next(s for s in app.screen_stack if isinstance(s, CutoverScreen))
+        verdicts = " ".join(p.verdict for p in cutover.query(FunctionCutover))
+        assert verdicts.count("error-rate gate failed") == len(demo.function_names)
+        assert "back on version 1" in verdicts
+    for name in demo.function_names:
+        alias = alias_of(access, name)
+        assert alias["FunctionVersion"] == "1"
+        assert not alias.get("RoutingConfig", {}).get("AdditionalVersionWeights")
