@@ -263,6 +263,17 @@ class LambdaLayer(Layer):
             return rest_json_error("ProvisionedConcurrencyConfigNotFoundException", "No Provisioned Concurrency Config found for this function", 404)
         return json_answer(config)
 
+    def _on_ListProvisionedConcurrencyConfigs(self, call: Call, downstream: Callable[[], Answer]) -> Answer:
+        name = function_name(call)
+        arn = f"arn:aws:lambda:{call.region}:{call.account}:function:{name}"
+        with self._lock:
+            configs = [
+                {"FunctionArn": f"{arn}:{qualifier}", **config}
+                for (account, region, fn, qualifier), config in sorted(self._provisioned.items())
+                if (account, region, fn) == (call.account, call.region, name)
+            ]
+        return json_answer({"ProvisionedConcurrencyConfigs": configs})
+
     def _on_DeleteProvisionedConcurrencyConfig(self, call: Call, downstream: Callable[[], Answer]) -> Answer:
         with self._lock:
             self._provisioned.pop((call.account, call.region, function_name(call), call.query.get("Qualifier", "")), None)

@@ -125,7 +125,7 @@ class Call:
             self.protocol = "ec2" if self.service == "ec2" else "query"
         elif self.service:
             self.protocol = "rest-json"
-            matched = _match_rest(self.service, self.method, self.path)
+            matched = _match_rest(self.service, self.method, self.path, self.query)
             if matched is not None:
                 self.operation, self.path_params = matched
             self.params = _json_or_empty(self.body)
@@ -258,8 +258,12 @@ def _read_body(environ: dict[str, Any]) -> bytes:
 
 
 @lru_cache(maxsize=16)
-def _rest_routes(service: str) -> list[tuple[str, re.Pattern[str], str]]:
-    """(method, path regex, operation) for a REST service, from botocore's own model."""
+def _rest_routes(service: str) -> list[tuple[str, re.Pattern[str], str, dict[str, str]]]:
+    """(method, path regex, operation, literal query) for a REST service, from botocore's own model.
+
+    The literal query matters where two operations share a path, e.g.
+    ListProvisionedConcurrencyConfigs is GetProvisionedConcurrencyConfig's path plus `?List=ALL`.
+    """
     import botocore.session
 
     try:
@@ -269,22 +273,24 @@ def _rest_routes(service: str) -> list[tuple[str, re.Pattern[str], str]]:
     routes = []
     for name in model.operation_names:
         http = model.operation_model(name).http
-        uri = http.get("requestUri", "/").split("?", 1)[0]
+        uri, _, literal = http.get("requestUri", "/").partition("?")
         pattern = re.sub(
             r"\{([^}]+)\}",
             lambda m: f"(?P<{m.group(1).rstrip('+')}>.+)" if m.group(1).endswith("+") else f"(?P<{m.group(1)}>[^/]+)",
             re.escape(uri).replace(r"\{", "{").replace(r"\}", "}"),
         )
-        routes.append((http.get("method", "GET"), re.compile(f"^{pattern}/?$"), name))
-    # Literal paths before templated ones: /functions/{F}/versions beats /functions/{F}/{X}.
-    routes.sort(key=lambda r: -len(r[1].pattern.replace("[^/]+", "")))
+        required = dict(urllib.parse.parse_qsl(literal)) if literal and "{" not in literal else {}
+        routes.append((http.get("method", "GET"), re.compile(f"^{pattern}/?$"), name, required))
+    # Literal paths before templated ones (/functions/{F}/versions beats /functions/{F}/{X}),
+    # and on the same path, the route that needs a literal query first.
+    routes.sort(key=lambda r: (-len(r[1].pattern.replace("[^/]+", "")), -len(r[3])))
     return routes
 
 
-def _match_rest(service: str, method: str, path: str) -> tuple[str, dict[str, str]] | None:
-    for verb, pattern, name in _rest_routes(service):
+def _match_rest(service: str, method: str, path: str, query: dict[str, str]) -> tuple[str, dict[str, str]] | None:
+    for verb, pattern, name, required in _rest_routes(service):
         found = pattern.match(path) if verb == method else None
-        if found:
+        if found and all(query.get(k) == v for k, v in required.items()):
             return name, {k: urllib.parse.unquote(v) for k, v in found.groupdict().items()}
     return None
 
