@@ -102,7 +102,7 @@ class ActionRunner:
                         self._vpc_block = assoc.get("Ipv6CidrBlock")
             return self._vpc_block
 
-    def _resolve(self, params: dict[str, Any], client_token: str = "") -> dict[str, Any]:
+    def resolve(self, params: dict[str, Any], client_token: str = "") -> dict[str, Any]:
         needs_block = any(name.startswith("subnet64:") for name in placeholders(params))
         with self._lock:
             outputs = dict(self.outputs)
@@ -144,7 +144,7 @@ class ActionRunner:
         token = str(state.intent_data.get("client_token") or "")
         if not token and "client_token" in placeholders(action.call.params):
             token = uuid.uuid4().hex
-        params = self._resolve(action.call.params, token)
+        params = self.resolve(action.call.params, token)
         data: dict[str, Any] = {"client_token": token} if token else {}
         if action.kind == "publish-version":
             before = state.intent_data.get("versions_before")
@@ -213,7 +213,7 @@ class ActionRunner:
             self._refuse_foreign_gateway(action, ctx)
         with self._lock:
             self.outputs.setdefault(action.id, dict(ctx.known))
-        inverse_params = self._resolve(action.inverse.params)
+        inverse_params = self.resolve(action.inverse.params)
         self.writer.append("intent", action.id, phase=phase, params=inverse_params)
         self.event("action-started", action, f"Undo: {action.title}", phase)
         try:

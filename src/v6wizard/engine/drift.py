@@ -10,6 +10,7 @@ and asks for a new plan. Reads only.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -42,8 +43,30 @@ def _vpc_has_no_block(access: AwsAccess, action: Action, params: dict[str, Any],
     return None
 
 
+_SUBNET_BATCH = 200
+_prefetched = threading.local()
+
+
 def _subnet(access: AwsAccess, subnet_id: str) -> dict[str, Any]:
+    cached = getattr(_prefetched, "subnets", {}).get(subnet_id)
+    if cached is not None:
+        return cached
     return access.client("ec2").describe_subnets(SubnetIds=[subnet_id])["Subnets"][0]
+
+
+def _prefetch_subnets(access: AwsAccess, subnet_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The subnets in batches (one call per 200 instead of one each); {} if one is gone (checked singly then)."""
+    found: dict[str, dict[str, Any]] = {}
+    ec2 = access.client("ec2")
+    for start in range(0, len(subnet_ids), _SUBNET_BATCH):
+        try:
+            batch = ec2.describe_subnets(SubnetIds=subnet_ids[start : start + _SUBNET_BATCH])["Subnets"]
+        except botocore.exceptions.ClientError as exc:
+            if is_not_found(exc):
+                return {}
+            raise
+        found.update({s["SubnetId"]: s for s in batch})
+    return found
 
 
 def _subnet_has_no_block(access: AwsAccess, action: Action, params: dict[str, Any], session_id: str) -> str | None:
@@ -156,6 +179,35 @@ def check_precondition(access: AwsAccess, action: Action, params: dict[str, Any]
     """What changed that breaks `action`'s planned baseline, or None."""
     check = PRECONDITIONS.get(action.kind)
     return check(access, action, params, session_id) if check else None
+
+
+_SUBNET_KINDS = ("associate-subnet-ipv6", "enable-assign-ipv6")
+
+
+def check_step(
+    access: AwsAccess, actions: list[tuple[Action, dict[str, Any]]], session_id: str, *, concurrency: int = 8
+) -> dict[str, str]:
+    """Preconditions of a step's actions (with their resolved params): action id -> what changed."""
+    from v6wizard.engine.pool import run_ordered
+
+    subnet_ids = sorted({p["SubnetId"] for a, p in actions if a.kind in _SUBNET_KINDS})
+    subnets = _prefetch_subnets(access, subnet_ids) if len(subnet_ids) > 1 else {}
+    problems: dict[str, str] = {}
+    lock = threading.Lock()
+    by_id = {a.id: (a, p) for a, p in actions}
+
+    def check(action_id: str) -> None:
+        _prefetched.subnets = subnets
+        action, params = by_id[action_id]
+        found = check_precondition(access, action, params, session_id)
+        if found:
+            with lock:
+                problems[action_id] = found
+
+    result = run_ordered(list(by_id), {}, check, concurrency=concurrency)
+    if result.error is not None:
+        raise result.error
+    return {a: problems[a] for a in by_id if a in problems}
 
 
 def changed_resources(plan: Plan, live_digests: dict[str, str]) -> list[str]:

@@ -18,7 +18,7 @@ from v6wizard.aws.session import AwsAccess
 from v6wizard.aws.snapshot import take_snapshot
 from v6wizard.core.plan import STEP_ORDER, Action, Plan
 from v6wizard.engine.actions import ActionRunner
-from v6wizard.engine.drift import check_plan_fresh, check_precondition
+from v6wizard.engine.drift import check_plan_fresh, check_step
 from v6wizard.engine.events import EngineEvent
 from v6wizard.engine.journaling import SessionWriter
 from v6wizard.engine.lease import LEASE_SECONDS, HeldLock
@@ -169,23 +169,11 @@ class Engine:
                     )
 
     def _check_drift(self, runner: ActionRunner, session: SessionInfo, to_run: list[Action], step: str) -> None:
-        problems: dict[str, str] = {}
-        lock = threading.Lock()
-
-        def check(action_id: str) -> None:
-            action = by_id[action_id]
-            params = runner._resolve(action.call.params, "token-not-needed-for-a-read")
-            found = check_precondition(self.access, action, params, session.id)
-            if found:
-                with lock:
-                    problems[action_id] = found
-
-        by_id = {a.id: a for a in to_run}
-        result = run_ordered(list(by_id), {}, check, concurrency=self.concurrency)
-        if result.error is not None:
-            raise result.error
+        # The client token is not needed to read; a placeholder keeps resolve from minting one.
+        resolved = [(a, runner.resolve(a.call.params, "unused-for-reads")) for a in to_run]
+        problems = check_step(self.access, resolved, session.id, concurrency=self.concurrency)
         if problems:
-            changes = "; ".join(problems[a] for a in by_id if a in problems)
+            changes = "; ".join(problems.values())
             self._emit("drift", session.id, f"The account changed since the plan was made: {changes}.", step=step, data={"changes": problems})
             raise DriftDetected(
                 f"{session.vpc_id} changed since the plan was made: {changes}; make a new plan with `v6wizard plan`."
