@@ -91,3 +91,26 @@ def test_wheel_ships_the_stylesheets(installed_wheel: Path, tmp_path: Path) -> N
     )
     names = eval(out.strip())  # noqa: S307 - our own subprocess printed a list literal
     assert names and all(name.endswith(".tcss") for name in names)
+
+
+HEADLESS_START = """
+import asyncio, sys
+from v6wizard.aws.session import AwsTarget
+from v6wizard.tui.app import make_app
+
+async def main():
+    app = make_app(AwsTarget(region="us-east-1", endpoint_url="http://127.0.0.1:9"), journal_spec=sys.argv[1], dry_run=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        print("SCREEN=" + type(app.screen).__name__)
+        print("CSS=" + ",".join(sorted({str(path) for path, _ in app.stylesheet.source if str(path).endswith(".tcss")})))
+
+asyncio.run(main())
+"""
+
+
+def test_wheel_starts_the_app_headless_with_its_own_stylesheet(installed_wheel: Path, tmp_path: Path) -> None:
+    out = _exec([str(installed_wheel / "bin" / "python"), "-c", HEADLESS_START, str(tmp_path / "journal.sqlite3")], tmp_path)
+    assert "SCREEN=StartScreen" in out
+    css_line = next(line for line in out.splitlines() if line.startswith("CSS="))
+    assert str(installed_wheel) in css_line and "wizard.tcss" in css_line
