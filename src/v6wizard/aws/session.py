@@ -96,8 +96,7 @@ class AwsAccess:
         self.target = AwsTarget(profile=target.profile, region=region, endpoint_url=endpoint)
         for event, handler in event_hooks:
             self._session.events.register(event, handler)
-        if credential_cache is not None or mfa_prompter is not None:
-            _configure_assume_role(self._session, credential_cache, mfa_prompter)
+        _configure_assume_role(self._session, credential_cache, mfa_prompter)
 
     @property
     def region(self) -> str:
@@ -140,12 +139,21 @@ def _check_region(session: boto3.Session, region: str) -> None:
 
 
 def _configure_assume_role(session: boto3.Session, cache: Any | None, prompter: Callable[[str], str] | None) -> None:
-    """Point botocore's assume-role provider at our keyring cache and MFA prompt."""
-    resolver = session._session.get_component("credential_provider")  # public component API
+    """Point botocore's assume-role provider at the keyring cache and our MFA prompt.
+
+    botocore keeps assume-role credentials in a plain dict (boto3) or in JSON files
+    (the AWS CLI); ours live in the OS keyring, so an MFA code is asked once per role
+    session rather than once per run, and nothing lands in a file.
+    """
+    resolver = session._session.get_component("credential_provider")
     provider = resolver.get_provider("assume-role")
     if provider is None:
         return
-    if cache is not None:
-        provider.cache = cache
+    if cache is None:
+        from v6wizard.aws.credentials import KeyringCredentialCache
+
+        cache = KeyringCredentialCache()
+    provider.cache = cache
     if prompter is not None:
+        # botocore asks for the MFA code through this callable (getpass by default).
         provider._prompter = prompter
