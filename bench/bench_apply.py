@@ -63,6 +63,10 @@ def _critical_path(actions: list[Any], concurrency: int, rtt: float, *, rollback
     return total
 
 
+def _ratio(wall: float, bound: float) -> str:
+    return f"{wall / bound:.2f}" if bound > 0 else "n/a"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--subnets", type=int, default=200)
@@ -153,8 +157,8 @@ def main() -> None:
         "",
         "| phase | wall s | critical-path bound s | ratio |",
         "|---|---:|---:|---:|",
-        f"| apply | {apply_s:.2f} | {bound_apply:.2f} | {apply_s / bound_apply:.2f} |",
-        f"| rollback | {rollback_s:.2f} | {bound_rollback:.2f} | {rollback_s / bound_rollback:.2f} |",
+        f"| apply | {apply_s:.2f} | {bound_apply:.2f} | {_ratio(apply_s, bound_apply)} |",
+        f"| rollback | {rollback_s:.2f} | {bound_rollback:.2f} | {_ratio(rollback_s, bound_rollback)} |",
         "",
         f"Journal appends: {len(appends)}, p50 {p50:.2f} ms, p99 {p99:.2f} ms (SQLite, WAL, synchronous=FULL).",
         f"Rollback restored the pre-apply snapshot: {'yes' if restored else 'NO'}.",

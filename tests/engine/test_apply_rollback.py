@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from v6wizard.aws.snapshot import diff_snapshots, take_snapshot
 from v6wizard.demo import scenarios
 from v6wizard.engine.runner import Engine
@@ -31,3 +33,31 @@ def test_small_apply_then_rollback_restores_the_snapshot(access, tmp_path: Path)
     after = take_snapshot(access, info.vpc_id)
     assert diff_snapshots(before, after) == []
     assert journal.session(session.id).status == "rolled-back"
+
+
+SCENARIOS = {
+    "demo": scenarios.demo,
+    "half_migrated": scenarios.half_migrated,
+    "ipv6_only_subnet": scenarios.ipv6_only_subnet,
+    "weighted_alias": scenarios.weighted_alias,
+    "many_subnets": lambda access: scenarios.many_subnets(access, n=12),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_every_scenario_applies_replans_empty_and_rolls_back(access, tmp_path: Path, name: str) -> None:
+    info = SCENARIOS[name](access)
+    plan = make_plan(access, info.vpc_id)
+    journal = journal_at(tmp_path / "j.sqlite3")
+    engine = Engine(access, journal)
+    before = take_snapshot(access, info.vpc_id)
+    session = engine.start(plan)
+    engine.apply(session.id, until="functions")
+    state = engine.state(session.id)
+    assert {s.status for s in state.steps if not s.empty and s.name != "cutover"} <= {"applied"}
+    replan = make_plan(access, info.vpc_id)
+    assert [a.id for a in replan.actions() if a.step != "cutover"] == []
+    engine.rollback(session.id)
+    assert diff_snapshots(before, take_snapshot(access, info.vpc_id)) == []
+    journal.close()
