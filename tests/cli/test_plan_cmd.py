@@ -102,3 +102,11 @@ def test_unknown_profile_is_refused(run_cli) -> None:
     result = run_cli("plan", "--vpc-id", "vpc-1", "--profile", "nope")
     assert result.exit_code == 2
     assert "nope" in result.stderr
+
+
+def test_expired_credentials_say_how_to_log_in_again(run_cli, demo, emulator) -> None:
+    emulator.faults.add("ec2", "DescribeVpcs", "ExpiredToken", status=400, message="The security token included in the request is expired")
+    result = run_cli("plan", "--vpc-id", demo.vpc_id)
+    assert result.exit_code == 2
+    assert "ExpiredToken" in result.stderr and "sso login" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
