@@ -117,7 +117,7 @@ class WizardApp(App[int]):
             access, journal_spec=self.journal_spec, cutover_settings=self.cutover_settings, cutover_clock=self.cutover_clock
         )
         identity = backend.identity()
-        sessions = backend.interrupted_sessions()
+        sessions = backend.open_sessions()
         self.call_from_thread(self._set_backend, backend)
         self.post_message(Connected(identity, sessions, backend.journal.location))
 

@@ -79,11 +79,15 @@ class Backend:
             self._journal = open_journal(self.journal_spec, access=self.access)
         return self._journal
 
-    def interrupted_sessions(self) -> list[SessionInfo]:
-        """Sessions of this account and region that are not finished."""
+    def open_sessions(self) -> list[SessionInfo]:
+        """Sessions of this account and region that still hold changes, newest first.
+
+        "applied" only means the last run finished (often one step of eight), so those
+        stay listed; only sessions rolled back entirely are left out.
+        """
         identity = self.identity()
         sessions = self.journal.sessions(account_id=identity.account_id, region=self.access.region)
-        return [s for s in sessions if s.status not in ("applied", "rolled-back")]
+        return [s for s in sessions if s.status != "rolled-back"]
 
     def session_entries(self, session_id: str) -> list[JournalEntry]:
         return self.journal.entries(session_id)

@@ -42,7 +42,7 @@ class StartScreen(Screen[None]):
         yield Header()
         yield ContextBar(id="context")
         with Vertical(id="start-body"):
-            yield Label("Unfinished migrations in this account and region", classes="section-title")
+            yield Label("Migrations in this account and region", classes="section-title")
             yield Static("Connecting…", id="sessions-note")
             table: DataTable[str] = DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
             table.add_columns("Session", "VPC", "Status", "Last change (UTC)")
