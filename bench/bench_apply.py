@@ -37,6 +37,13 @@ from typing import Any
 README = Path(__file__).with_name("README.md")
 SECTION = "## Apply and rollback"
 UNTIL = "functions"
+READING = (
+    "Reading it: the mutating calls should equal the plan's minimum (botocore's retries are not counted). The bound "
+    "counts one round trip per mutating call; the engine also makes, per action, one verifying describe after the call "
+    "(the postcondition) and two fsync'd journal appends (intent before, outcome after), and per step one batched "
+    "precondition read, so its own floor is about twice the bound; the rest is the emulator's CPU (compare a run "
+    "with `--latency 0`)."
+)
 
 
 def _critical_path(actions: list[Any], concurrency: int, rtt: float, *, rollback: bool = False) -> float:
@@ -162,6 +169,8 @@ def main() -> None:
         "",
         f"Journal appends: {len(appends)}, p50 {p50:.2f} ms, p99 {p99:.2f} ms (SQLite, WAL, synchronous=FULL).",
         f"Rollback restored the pre-apply snapshot: {'yes' if restored else 'NO'}.",
+        "",
+        READING,
         "",
     ]
     report = "\n".join(lines)
