@@ -94,3 +94,34 @@ def test_crash_at_every_boundary_then_resume_converges(access, emulator, tmp_pat
         assert journal.session(session_id).status == "rolled-back"
         assert diff_snapshots(pristine, take_snapshot(access, info.vpc_id)) == [], f"crash at {crash_at}"
         journal.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("hook", "crash_at", "verb"), [(CRASH_CALL_ENV, 10, "update"), (CRASH_CALL_ENV, 11, "publish"), (CRASH_ENV, 22, "publish")]
+)
+def test_crash_in_the_functions_step_never_publishes_twice(access, emulator, tmp_path: Path, hook: str, crash_at: int, verb: str) -> None:
+    """Calls 10 and 11 are UpdateFunctionConfiguration and PublishVersion; append 22 is the publish intent."""
+    info = small(access, functions=1)
+    name = info.function_names[0]
+    plan = make_plan(access, info.vpc_id)
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(plan.model_dump_json())
+    pristine = take_snapshot(access, info.vpc_id)
+    journal_file = tmp_path / "journal.sqlite3"
+    crashed = _run(emulator, journal_file, hook, crash_at, "apply", "--plan", str(plan_file), "--until", "functions")
+    assert crashed.returncode == -signal.SIGKILL, crashed.stderr
+    session_id = _only_session(journal_file)
+    journal = journal_at(journal_file)
+    engine = Engine(access, journal)
+    in_doubt = [a.id for a in engine.state(session_id).in_doubt]
+    assert in_doubt == [f"functions:{verb}:{name}"]
+    engine.resume(session_id)
+    state = engine.state(session_id)
+    assert state.step("functions").status == "applied", in_doubt
+    versions = [v["Version"] for v in access.client("lambda").list_versions_by_function(FunctionName=name)["Versions"]]
+    assert versions == ["$LATEST", "1", "2"], f"in doubt before resume: {in_doubt}"
+    assert state.outputs[f"functions:publish:{name}"]["Version"] == "2"
+    engine.rollback(session_id)
+    assert diff_snapshots(pristine, take_snapshot(access, info.vpc_id)) == []
+    journal.close()
