@@ -140,3 +140,18 @@ def test_rollback_never_deletes_a_gateway_that_is_not_ours(access, journal) -> N
         engine.rollback(session.id)
     assert "deletes only gateways it created" in str(raised.value)
     assert created_counts(access, info.vpc_id)["eigw"] == 1
+
+
+def test_a_skipped_step_is_left_alone_and_later_steps_still_run(access, recorder, journal) -> None:
+    info = small(access, functions=1)
+    engine = Engine(access, journal)
+    session = engine.start(make_plan(access, info.vpc_id))
+    engine.skip(session.id, "network-acls")
+    recorder.operations.clear()
+    engine.apply(session.id, until="functions")
+    state = engine.state(session.id)
+    assert state.step("network-acls").status == "skipped"
+    assert state.step("functions").status == "applied"
+    assert "CreateNetworkAclEntry" not in recorder.mutating
+    with pytest.raises(InvalidOption):
+        engine.skip(session.id, "routes")

@@ -162,7 +162,8 @@ class Engine:
         ids = {a.id for a in pending}
         for action in pending:
             for dep in action.after_actions:
-                if dep not in ids and state.action(dep).status != "applied":
+                # A step the operator chose to skip counts as settled for the steps after it.
+                if dep not in ids and state.action(dep).status not in ("applied", "skipped"):
                     raise InvalidOption(
                         f"{action.id} needs {dep} (step {plan.action(dep).step}) applied first; "
                         f"apply that step too, e.g. --until {action.step}."
