@@ -155,3 +155,27 @@ def test_a_skipped_step_is_left_alone_and_later_steps_still_run(access, recorder
     assert "CreateNetworkAclEntry" not in recorder.mutating
     with pytest.raises(InvalidOption):
         engine.skip(session.id, "routes")
+
+
+def test_the_lease_is_renewed_and_a_stolen_lock_stops_the_run(access, journal) -> None:
+    info = small(access, functions=0)
+    cancel = threading.Event()
+    thief = LockOwner(session_id="v6-thief", host="elsewhere", pid=7, user="thief", lease_until=utcnow() + timedelta(minutes=5))
+    stolen = []
+
+    def steal_after_first_subnet(event) -> None:
+        if event.kind == "action-succeeded" and event.step == "subnets" and not stolen:
+            stolen.append(event.action_id)
+            journal.force_unlock(info.vpc_id)
+            journal.acquire_lock(info.vpc_id, thief)
+            # The renewal thread notices within a third of the lease and asks the run to stop.
+            assert cancel.wait(timeout=10)
+
+    engine = Engine(access, journal, on_event=steal_after_first_subnet, cancel=cancel, concurrency=1, lease_seconds=0.3)
+    session = engine.start(make_plan(access, info.vpc_id))
+    with pytest.raises(SessionLocked):
+        engine.apply(session.id, until="routes")
+    state = engine.state(session.id)
+    assert [a.status for a in state.step("subnets").actions].count("applied") == 1
+    assert state.step("routes").status == "planned"
+    assert journal.lock_holder(info.vpc_id).session_id == "v6-thief"

@@ -83,11 +83,13 @@ def _port(value: Any) -> int:
 def _probe_vpc_block(access: AwsAccess, params: dict[str, Any], ctx: ProbeContext) -> Probe | None:
     vpcs = access.client("ec2").describe_vpcs(VpcIds=[params["VpcId"]])["Vpcs"]
     wanted = ctx.known.get("AssociationId")
-    for assoc in vpcs[0].get("Ipv6CidrBlockAssociationSet") or [] if vpcs else []:
+    associations = (vpcs[0].get("Ipv6CidrBlockAssociationSet") or []) if vpcs else []
+    for assoc in associations:
         state = assoc.get("Ipv6CidrBlockState", {}).get("State", "")
         if wanted and assoc.get("AssociationId") != wanted:
             continue
-        if state in LIVE_STATES or (wanted and state in ("disassociating",)):
+        # Once we know our association, `disassociating` still counts: a rollback waits it out.
+        if state in LIVE_STATES or (wanted and state == "disassociating"):
             outputs = {"AssociationId": assoc["AssociationId"], "Ipv6CidrBlock": assoc.get("Ipv6CidrBlock", "")}
             return Probe(outputs, ready=state == "associated" and bool(outputs["Ipv6CidrBlock"]))
     return None
