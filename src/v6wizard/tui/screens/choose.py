@@ -46,10 +46,10 @@ class ChooseScreen(Screen[None]):
         with VerticalScroll(id="choose-body"):
             yield Label("VPCs in this region (enter picks one)", classes="section-title")
             table: DataTable[str] = DataTable(id="vpcs", cursor_type="row", zebra_stripes=True)
-            table.add_columns("VPC", "Name", "IPv4", "IPv6", "Subnets", "NAT", "Functions")
+            table.add_columns("VPC", "Name", "IPv4", "IPv6", "v6 subnets", "NAT", "Fns")
             yield table
             yield Static("Reading the region's VPCs…", id="choose-status", classes="hint")
-            with Horizontal(id="picks"):
+            with Horizontal(id="picks", classes="-empty"):
                 with Vertical():
                     yield Label("Subnets to migrate", classes="section-title")
                     yield SelectionList[str](id="subnets")
@@ -151,15 +151,16 @@ class ChooseScreen(Screen[None]):
         self._inventory = inventory
         subnets = self.query_one("#subnets", SelectionList)
         subnets.clear_options()
-        for subnet in inventory.subnets:
+        for subnet in sorted(inventory.subnets, key=lambda s: (s.name or s.id)):
             now = f"has {subnet.ipv6_cidr}" if subnet.ipv6_cidr else "gets a /64"
-            label = f"{subnet.name or subnet.id} {subnet.cidr_block}: {now}"
+            label = f"{subnet.name or subnet.id} {subnet.cidr_block} {now}"
             subnets.add_option((label, subnet.id, not subnet.ipv6_native))
         functions = self.query_one("#functions", SelectionList)
         functions.clear_options()
         for fn in inventory.functions:
             now = "dual-stack" if fn.ipv6_allowed_for_dual_stack else "IPv4 only"
-            functions.add_option((f"{fn.name} ({fn.runtime or '?'}): {now}", fn.name, True))
+            functions.add_option((f"{fn.name}: {now}", fn.name, True))
+        self.query_one("#picks").remove_class("-empty")
         self.query_one("#choose-status", Static).update(
             f"{inventory.vpc.id}: {len(inventory.subnets)} subnets, {len(inventory.functions)} functions, "
             f"{len(inventory.nat_gateways)} NAT gateways. Tick what to migrate, then press p."

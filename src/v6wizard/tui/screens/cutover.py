@@ -68,7 +68,7 @@ class CutoverScreen(Screen[None]):
             elif event.kind == "cutover-poll":
                 panel.on_poll(event.data, event.message)
             elif event.kind in ("cutover-verdict", "cutover-finished"):
-                panel.verdict = event.message
+                panel.on_finished(event.message)
         self.query_one(RunLog).add_event(event)
 
     def _panel(self, function: str) -> FunctionCutover | None:

@@ -69,7 +69,13 @@ class FunctionCutover(Vertical):
         percent = data.get("percent", float(data.get("weight", 0)) * 100)
         stage = data.get("stage", "")
         self.stage_text = f"stage {stage}: {percent:g}% on the new version (weight {float(data.get('weight', 0)):g})"
-        self.next_stage_at = _when(data.get("next_stage_at"))
+        final = float(data.get("weight", 0)) >= 1.0
+        self.next_stage_at = None if final else _when(data.get("next_stage_at"))
+        self._render_stage()
+
+    def on_finished(self, message: str) -> None:
+        self.next_stage_at = None
+        self.verdict = message
         self._render_stage()
 
     def on_poll(self, data: dict[str, Any], verdict: str = "") -> None:
