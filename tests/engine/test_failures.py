@@ -179,3 +179,19 @@ def test_the_lease_is_renewed_and_a_stolen_lock_stops_the_run(access, journal) -
     assert [a.status for a in state.step("subnets").actions].count("applied") == 1
     assert state.step("routes").status == "planned"
     assert journal.lock_holder(info.vpc_id).session_id == "v6-thief"
+
+
+def test_a_refused_read_fails_the_run_in_one_sentence(access, emulator, journal) -> None:
+    info = small(access, functions=0)
+    engine = Engine(access, journal)
+    session = engine.start(make_plan(access, info.vpc_id))
+    emulator.faults.deny("ec2", "DescribeRouteTables")
+    with pytest.raises(AwsCallFailed) as raised:
+        engine.apply(session.id, until="routes")
+    emulator.faults.reset()
+    assert "UnauthorizedOperation" in str(raised.value)
+    assert f"v6wizard resume {session.id}" in str(raised.value)
+    assert journal.session(session.id).status == "failed"
+    assert engine.state(session.id).step("egress-gateway").status == "applied"
+    engine.resume(session.id)
+    assert engine.state(session.id).step("routes").status == "applied"

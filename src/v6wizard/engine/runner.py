@@ -10,9 +10,13 @@ inverse calls in the reverse order, step by step. Every run holds the VPC's lock
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
+import botocore.exceptions
+
+from v6wizard.aws.errors import translate
 from v6wizard.aws.executor import Executor
 from v6wizard.aws.session import AwsAccess
 from v6wizard.aws.snapshot import take_snapshot
@@ -71,6 +75,28 @@ class Engine:
     def _lock(self, session: SessionInfo) -> HeldLock:
         return HeldLock(self.journal, session.vpc_id, session.id, self.lease_seconds, on_lost=self.cancel.set)
 
+    @contextmanager
+    def _run(self, session_id: str, lock: HeldLock, *, rollback: bool) -> Iterator[None]:
+        """Turn how a run ended into the session's status and one sentence that says what to do next."""
+        try:
+            yield
+        except Cancelled:
+            self.journal.set_status(session_id, "interrupted")
+            if lock.lost is not None:
+                raise lock.lost from None
+            raise
+        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
+            # A read (reconcile, drift, verify) failed beyond botocore's retries.
+            self.journal.set_status(session_id, "failed")
+            error = translate(exc, self.access.target)
+            error.message = _with_next_steps(error.message, session_id, rollback=rollback)
+            raise error from None
+        except V6WizardError as exc:
+            self.journal.set_status(session_id, "failed")
+            if not isinstance(exc, BadInput):
+                exc.message = _with_next_steps(exc.message, session_id, rollback=rollback)
+            raise
+
     # --- start ----------------------------------------------------------------------
 
     def start(self, plan: Plan) -> SessionInfo:
@@ -82,7 +108,10 @@ class Engine:
                 f"account {account} in {self.access.region}; switch profile or region, or make a new plan."
             )
         check_plan_fresh(self.access, plan)
-        snapshot = take_snapshot(self.access, plan.vpc_id)
+        try:
+            snapshot = take_snapshot(self.access, plan.vpc_id)
+        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
+            raise translate(exc, self.access.target, doing=f"reading {plan.vpc_id} before the change") from None
         session = self.journal.create_session(plan, snapshot)
         with self._lock(session):
             self._emit("session-started", session.id, f"Session {session.id} started for {plan.vpc_id}.")
@@ -97,23 +126,12 @@ class Engine:
         plan = self.journal.plan(session_id)
         if "cutover" in steps and plan.step("cutover").actions:
             self._cutover_class()
-        with self._lock(session) as lock:
+        with self._lock(session) as lock, self._run(session_id, lock, rollback=False):
             writer = SessionWriter(self.journal, session_id)
             writer.append("note", data={"note": RUN_NOTE, "phase": "apply", "only": only or [], "until": until or ""})
             self.journal.set_status(session_id, "applying")
-            try:
-                for name in steps:
-                    self._apply_step(session, plan, name, writer)
-            except Cancelled:
-                self.journal.set_status(session_id, "interrupted")
-                if lock.lost is not None:
-                    raise lock.lost from None
-                raise
-            except V6WizardError as exc:
-                self.journal.set_status(session_id, "failed")
-                if not isinstance(exc, BadInput):
-                    exc.message = _with_next_steps(exc.message, session_id)
-                raise
+            for name in steps:
+                self._apply_step(session, plan, name, writer)
             self.journal.set_status(session_id, "applied")
             self._emit("session-finished", session_id, f"Session {session_id}: applied {', '.join(steps)}.")
         return self.journal.session(session_id)
@@ -220,22 +238,12 @@ class Engine:
             steps = [step]
         else:
             steps = list(reversed(STEP_ORDER))
-        with self._lock(session) as lock:
+        with self._lock(session) as lock, self._run(session_id, lock, rollback=True):
             writer = SessionWriter(self.journal, session_id)
             writer.append("note", data={"note": RUN_NOTE, "phase": "rollback", "step": step or ""})
             self.journal.set_status(session_id, "rolling-back")
-            try:
-                for name in steps:
-                    self._rollback_step(session, plan, name, writer)
-            except Cancelled:
-                self.journal.set_status(session_id, "interrupted")
-                if lock.lost is not None:
-                    raise lock.lost from None
-                raise
-            except V6WizardError as exc:
-                self.journal.set_status(session_id, "failed")
-                exc.message = _with_next_steps(exc.message, session_id, rollback=True)
-                raise
+            for name in steps:
+                self._rollback_step(session, plan, name, writer)
             left = [s.name for s in self.state(session_id).steps if any(a.effect_may_exist for a in s.actions)]
             self.journal.set_status(session_id, "applied" if left else "rolled-back")
             what = f"the {step} step" if step else "every step"
