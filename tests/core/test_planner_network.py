@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ipaddress import IPv6Network
 
-from v6wizard.core.inventory import Route, RouteTable
+from v6wizard.core.inventory import EgressOnlyGateway, Route, RouteTable
 from v6wizard.core.plan import STEP_ORDER, PlanOptions, nth_subnet64
 from v6wizard.core.planner import build_plan
 
@@ -194,3 +194,38 @@ def test_a_block_still_being_allocated_means_placeholders_without_waiting_on_a_n
     action = next(a for a in step.actions if a.resource_id == "subnet-priv-b")
     assert action.call.params["Ipv6CidrBlock"] == "${subnet64:2}"
     assert action.after_actions == []
+
+
+def _with_tables(*extra: RouteTable):
+    inv = inventory()
+    return inv.model_copy(update={"route_tables": [*inv.route_tables, *extra]})
+
+
+def test_only_nat_egress_tables_get_a_route_to_the_egress_only_gateway() -> None:
+    local = Route(destination="10.0.0.0/16", target="local", origin="CreateRouteTable")
+    isolated = RouteTable(id="rtb-iso", subnet_ids=["subnet-priv-a"], routes=[local])
+    transit = RouteTable(id="rtb-tgw", subnet_ids=["subnet-priv-b"], routes=[local, Route(destination="0.0.0.0/0", target="tgw-1")])
+    plan = build_plan(_with_tables(isolated, transit))
+    step = plan.step("routes")
+    # Neither an isolated table nor one egressing through a transit gateway is given internet egress.
+    assert step.is_empty
+    reviews = {f.resource_id: f.message for f in step.findings if f.kind == "review"}
+    assert set(reviews) == {"rtb-iso", "rtb-tgw"}
+    assert "no IPv4 default route" in reviews["rtb-iso"]
+    assert "tgw-1" in reviews["rtb-tgw"] and "not to a NAT gateway" in reviews["rtb-tgw"]
+    # No route needs it, so no gateway is created either.
+    assert plan.step("egress-gateway").is_empty
+
+
+def test_firewall_and_peering_egress_are_reviewed_not_routed() -> None:
+    for target in ("eni-fw1", "pcx-1", "vpce-fw1"):
+        table = RouteTable(id="rtb-x", subnet_ids=["subnet-priv-a"], routes=[Route(destination="0.0.0.0/0", target=target)])
+        step = build_plan(_with_tables(table)).step("routes")
+        assert [a.resource_id for a in step.actions] == ["rtb-main"], target
+        assert any(f.kind == "review" and f.resource_id == "rtb-x" and target in f.message for f in step.findings)
+
+
+def test_an_attaching_egress_gateway_is_reused_not_duplicated() -> None:
+    plan = build_plan(inventory(egress_only_gateways=[EgressOnlyGateway(id="eigw-new", state="attaching")]))
+    assert plan.step("egress-gateway").is_empty
+    assert plan.action("routes:create:rtb-main").call.params["EgressOnlyInternetGatewayId"] == "eigw-new"

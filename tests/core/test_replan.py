@@ -64,7 +64,10 @@ def scenarios(draw) -> tuple[Inventory, PlanOptions]:
     ids = [s.id for s in subnets]
     gateways = [eigw("eigw-1")] if draw(st.booleans()) else []
     main_v6 = draw(st.sampled_from([None, "pcx-1"] + (["eigw-1"] if gateways else [])))
-    main_routes = [Route(destination="0.0.0.0/0", target="nat-1")] + ([Route(destination="::/0", target=main_v6)] if main_v6 else [])
+    # The main table's IPv4 egress: NAT (the usual case), a transit gateway, or none (isolated).
+    main_v4 = draw(st.sampled_from(["nat-1", "nat-1", "tgw-1", None]))
+    main_routes = ([Route(destination="0.0.0.0/0", target=main_v4)] if main_v4 else []) + (
+        [Route(destination="::/0", target=main_v6)] if main_v6 else [])
     public_ids = draw(st.lists(st.sampled_from(ids), unique=True))
     tables = [
         RouteTable(id="rtb-main", main=True, routes=main_routes),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ipaddress import IPv6Network
 
 from v6wizard.core.allocator import AMAZON_PREFIX, allocate, subnet64_count, taken_indexes
-from v6wizard.core.inventory import ANY_IPV4, ANY_IPV6, OURS_TAG, CidrAssociation, RouteTable, Subnet
+from v6wizard.core.inventory import ANY_IPV4, ANY_IPV6, OURS_TAG, CidrAssociation, Route, RouteTable, Subnet
 from v6wizard.core.plan import STEP_TITLES, Action, Finding, Step, nth_subnet64
 from v6wizard.core.planner_context import PlanContext, check, ec2, finding, is_ipv6_only, label
 
@@ -186,7 +186,8 @@ def _assign_on_create(ctx: PlanContext, subnet: Subnet, associate_id: str | None
 
 
 def existing_eigw(ctx: PlanContext) -> str | None:
-    attached = sorted(g.id for g in ctx.inventory.egress_only_gateways if g.state == "attached")
+    # Discovery keeps attaching gateways too: one being attached is reused, not duplicated.
+    attached = sorted(g.id for g in ctx.inventory.egress_only_gateways if g.state in ("attached", "attaching"))
     return attached[0] if attached else None
 
 
@@ -273,8 +274,26 @@ def plan_routes(ctx: PlanContext) -> Step:
                 )
             )
             continue
+        if not igw and (v4 is None or not v4.target.startswith("nat-")):
+            # Only NAT egress has an IPv6 equivalent we may grant: an isolated table must stay
+            # isolated, and a transit gateway / firewall / peering path must not be bypassed.
+            findings.append(finding("routes", "review", table.id, _no_egress_words(name, v4)))
+            continue
         actions.append(_create_route(ctx, table, subnet_ids, igw))
     return Step(name="routes", title=STEP_TITLES["routes"], actions=actions, findings=findings)
+
+
+def _no_egress_words(name: str, v4: Route | None) -> str:
+    if v4 is None:
+        return (
+            f"Route table {name} has no IPv4 default route (no internet egress): it gets no IPv6 default route "
+            "either; add one yourself if its subnets should reach the internet over IPv6."
+        )
+    return (
+        f"Route table {name} sends 0.0.0.0/0 to {v4.target}, not to a NAT gateway: no ::/0 route to the "
+        "egress-only gateway is planned, so IPv6 cannot bypass that path; route ::/0 yourself to the "
+        "equivalent IPv6 target."
+    )
 
 
 def _create_route(ctx: PlanContext, table: RouteTable, subnet_ids: list[str], igw: str | None) -> Action:
