@@ -48,3 +48,12 @@ def test_seed_refuses_without_an_emulator_endpoint() -> None:
 
     with pytest.raises(BadInput, match="only runs against the embedded emulator"):
         seed_demo(real)
+
+
+@pytest.mark.parametrize("endpoint", ["https://ec2.us-east-1.amazonaws.com", "http://10.0.0.5:5000", "http://moto.example:5000"])
+def test_seed_refuses_an_endpoint_off_this_machine(endpoint: str) -> None:
+    """Nothing is sent: the guard runs before the first call."""
+    remote = AwsAccess(AwsTarget(region="us-east-1", endpoint_url=endpoint))
+
+    with pytest.raises(BadInput, match="127.0.0.1"):
+        seed_demo(remote)

@@ -84,6 +84,16 @@ def test_egress_only_gateway_client_token_is_idempotent_and_checks_parameters(ec
     assert code == "IdempotentParameterMismatch"
 
 
+def test_concurrent_creates_with_one_client_token_make_one_gateway(ec2: Any, dual_stack: dict[str, Any]) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: ec2.create_egress_only_internet_gateway(VpcId=dual_stack["vpc"], ClientToken="same"), range(8)))
+    ids = {a["EgressOnlyInternetGateway"]["EgressOnlyInternetGatewayId"] for a in answers}
+    assert len(ids) == 1
+    assert len(ec2.describe_egress_only_internet_gateways()["EgressOnlyInternetGateways"]) == 1
+
+
 def test_dry_run_answers_dry_run_operation_and_changes_nothing(ec2: Any, dual_stack: dict[str, Any]) -> None:
     vpc = dual_stack["vpc"]
     assert error_code(ec2.create_egress_only_internet_gateway, VpcId=vpc, DryRun=True) == "DryRunOperation"

@@ -81,7 +81,11 @@ class AwsAccess:
         self._clients: dict[str, Any] = {}
         self._identity: Identity | None = None
         try:
-            self._session = boto3.Session(profile_name=target.profile, region_name=target.region)
+            # boto3 reads AWS_DEFAULT_REGION but not AWS_REGION, which the AWS CLI v2 and the
+            # other SDKs honour; operators expect both to work.
+            self._session = boto3.Session(
+                profile_name=target.profile, region_name=target.region or os.environ.get("AWS_REGION") or None
+            )
         except botocore.exceptions.ProfileNotFound:
             raise CredentialsError(
                 f"The AWS profile {target.profile!r} is not in your AWS config; "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import time
+import urllib.parse
 import zipfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -67,9 +68,14 @@ class ScenarioInfo(BaseModel):
     """Scenario-specific ids (e.g. the rule id of an existing ::/0 twin)."""
 
 
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
 def require_emulator(access: AwsAccess) -> None:
-    if not access.target.endpoint_url:
-        raise BadInput("Demo seeding only runs against the embedded emulator; pass its --endpoint-url.")
+    """Seeding creates resources: refuse unless the endpoint is an emulator on this machine."""
+    host = urllib.parse.urlsplit(access.target.endpoint_url or "").hostname or ""
+    if host not in LOOPBACK_HOSTS and not host.startswith("127."):
+        raise BadInput("Demo seeding only runs against the embedded emulator on 127.0.0.1; pass its --endpoint-url.")
 
 
 def tags(name: str, **more: str) -> list[dict[str, Any]]:

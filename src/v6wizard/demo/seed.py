@@ -35,8 +35,7 @@ FUNCTIONS: tuple[tuple[str, tuple[int, ...], str], ...] = (
 )
 
 METRIC_CHUNK = 15
-"""Datapoints per PutMetricData: keeps each body under botocore's 10 KiB gzip threshold,
-since the emulator's request layers read plain bodies only."""
+"""Datapoints per PutMetricData call; the small batches are put in parallel."""
 
 NAT_METRICS = ("BytesOutToDestination", "BytesInFromSource", "BytesInFromDestination", "BytesOutToSource")
 

@@ -71,12 +71,14 @@ class StrictEc2(Layer):
         self._associating: dict[str, float] = {}
         self._shown_associating: set[str] = set()
         self._client_tokens: dict[tuple[str, str, str], tuple[tuple[str, ...], Answer]] = {}
+        self._token_locks: dict[tuple[str, str, str], threading.Lock] = {}
 
     def reset(self) -> None:
         with self._lock:
             self._associating.clear()
             self._shown_associating.clear()
             self._client_tokens.clear()
+            self._token_locks.clear()
 
     def handle(self, call: Call, downstream: Callable[[], Answer]) -> Answer | None:
         if call.protocol != "ec2":
@@ -198,19 +200,23 @@ class StrictEc2(Layer):
         key = (call.account, call.region, token)
         params = tuple(call.params.get(name, "") for name in _EIGW_PARAMS)
         with self._lock:
-            known = self._client_tokens.get(key)
-        if known is not None:
-            if known[0] != params:
-                return ec2_error(
-                    "IdempotentParameterMismatch",
-                    f"The client token '{token}' has already been used with different request parameters.",
-                )
-            return known[1]
-        answer = downstream()
-        if answer.ok:
+            token_lock = self._token_locks.setdefault(key, threading.Lock())
+        # Held across the create, so two concurrent calls with one token make one gateway, as on AWS.
+        with token_lock:
             with self._lock:
-                self._client_tokens[key] = (params, answer)
-        return answer
+                known = self._client_tokens.get(key)
+            if known is not None:
+                if known[0] != params:
+                    return ec2_error(
+                        "IdempotentParameterMismatch",
+                        f"The client token '{token}' has already been used with different request parameters.",
+                    )
+                return known[1]
+            answer = downstream()
+            if answer.ok:
+                with self._lock:
+                    self._client_tokens[key] = (params, answer)
+            return answer
 
     @staticmethod
     def _subnet(call: Call, subnet_id: str) -> Any:
