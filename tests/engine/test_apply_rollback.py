@@ -33,6 +33,10 @@ def test_small_apply_then_rollback_restores_the_snapshot(access, tmp_path: Path)
     after = take_snapshot(access, info.vpc_id)
     assert diff_snapshots(before, after) == []
     assert journal.session(session.id).status == "rolled-back"
+    assert journal.snapshot(session.id) == before
+    restored = [e.data for e in journal.entries(session.id) if e.data.get("note") == "restored"]
+    assert restored == [{"note": "restored", "differences": []}]
+    assert "matches its pre-apply snapshot" in events.of("note")[-1].message
 
 
 SCENARIOS = {
@@ -61,3 +65,18 @@ def test_every_scenario_applies_replans_empty_and_rolls_back(access, tmp_path: P
     engine.rollback(session.id)
     assert diff_snapshots(before, take_snapshot(access, info.vpc_id)) == []
     journal.close()
+
+
+def test_the_team_journal_on_dynamodb_carries_a_session_too(access, tmp_path: Path) -> None:
+    from v6wizard.journal import open_journal
+
+    info = small(access, functions=0)
+    journal = open_journal("dynamodb://v6wizard-engine-test", access)
+    engine = Engine(access, journal)
+    before = take_snapshot(access, info.vpc_id)
+    session = engine.start(make_plan(access, info.vpc_id))
+    engine.apply(session.id, until="routes")
+    assert engine.state(session.id).step("routes").status == "applied"
+    engine.rollback(session.id)
+    assert diff_snapshots(before, take_snapshot(access, info.vpc_id)) == []
+    assert journal.session(session.id).status == "rolled-back"

@@ -82,6 +82,8 @@ def test_crash_at_every_boundary_then_resume_converges(access, emulator, tmp_pat
         vpc = access.client("ec2").describe_vpcs(VpcIds=[info.vpc_id])["Vpcs"][0]
         live = [a for a in vpc.get("Ipv6CidrBlockAssociationSet") or [] if a["Ipv6CidrBlockState"]["State"] == "associated"]
         assert len(live) == 1
+        tokens = {e.data.get("client_token") for e in journal.entries(session_id) if e.kind == "intent" and e.action_id.startswith("egress-gateway:")}
+        assert len(tokens) == 1 and None not in tokens, "the ClientToken is minted once and reused on resume"
         replan = make_plan(access, info.vpc_id, subnet_ids=[subnet])
         assert [a.id for a in replan.actions(["vpc-cidr", "subnets", "egress-gateway", "routes"])] == []
         journal.close()

@@ -19,7 +19,7 @@ import botocore.exceptions
 from v6wizard.aws.errors import translate
 from v6wizard.aws.executor import Executor
 from v6wizard.aws.session import AwsAccess
-from v6wizard.aws.snapshot import take_snapshot
+from v6wizard.aws.snapshot import diff_snapshots, take_snapshot
 from v6wizard.core.plan import STEP_ORDER, Action, Plan
 from v6wizard.engine.actions import ActionRunner
 from v6wizard.engine.drift import check_plan_fresh, check_step
@@ -31,6 +31,9 @@ from v6wizard.engine.state import RUN_NOTE, SKIP_NOTE, SessionState, derive_stat
 from v6wizard.engine.steps import check_step_name, later_applied, select_steps, undo_waits_for
 from v6wizard.errors import BadInput, Cancelled, DriftDetected, InvalidOption, V6WizardError
 from v6wizard.journal.base import Journal, SessionInfo
+
+RESTORED_NOTE = "restored"
+"""`data["note"]` of the note written after a full rollback: `data["differences"]` from the snapshot."""
 
 PENDING = ("planned", "failed", "applying", "rolled-back")
 """Action statuses that an apply run (re)does."""
@@ -245,10 +248,26 @@ class Engine:
             for name in steps:
                 self._rollback_step(session, plan, name, writer)
             left = [s.name for s in self.state(session_id).steps if any(a.effect_may_exist for a in s.actions)]
+            if not left:
+                self._compare_with_snapshot(session, writer)
             self.journal.set_status(session_id, "applied" if left else "rolled-back")
             what = f"the {step} step" if step else "every step"
             self._emit("session-finished", session_id, f"Session {session_id}: rolled back {what}.", phase="rollback")
         return self.journal.session(session_id)
+
+    def _compare_with_snapshot(self, session: SessionInfo, writer: SessionWriter) -> None:
+        """After a full rollback: journal whether the VPC matches its pre-apply snapshot, and say so."""
+        before = self.journal.snapshot(session.id)
+        if before is None:
+            return
+        differences = diff_snapshots(before, take_snapshot(self.access, session.vpc_id))
+        writer.append("note", data={"note": RESTORED_NOTE, "differences": differences})
+        if differences:
+            sections = ", ".join(d.split(":", 1)[0] for d in differences)
+            message = f"{session.vpc_id} differs from its pre-apply snapshot in: {sections} (changed by someone else?)."
+        else:
+            message = f"{session.vpc_id} matches its pre-apply snapshot."
+        self._emit("note", session.id, message, phase="rollback", data={"differences": differences})
 
     def _rollback_step(self, session: SessionInfo, plan: Plan, name: str, writer: SessionWriter) -> None:
         state = self.state(session.id)
