@@ -60,16 +60,20 @@ def test_unknown_vpc_is_refused_listing_the_region_vpcs(run_cli, demo, cli_calls
     assert cli_calls.mutating == []
 
 
-def test_function_not_in_the_vpc_is_refused(run_cli, demo) -> None:
+def test_function_not_in_the_vpc_is_refused(run_cli, demo, cli_calls) -> None:
     result = run_cli("plan", "--vpc-id", demo.vpc_id, "--function", "not-a-function-here")
     assert result.exit_code == 2
     assert "not-a-function-here" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert cli_calls.mutating == []
 
 
 @pytest.mark.parametrize(
     "flags",
     [
         ["--cidr-source", "ipam"],
+        ["--cidr-source", "ipam", "--ipam-pool-id", "ipam-pool-1", "--ipam-netmask-length", "57"],
+        ["--subnet", "subnet-nope"],
         ["--cidr-source", "byoip", "--byoip-pool-id", "ipv6pool-ec2-1", "--byoip-cidr", "not-a-cidr"],
         ["--schedule", "50%:5m,10%:5m,100%"],
         ["--schedule", "10%:5m,50%"],
@@ -79,6 +83,7 @@ def test_invalid_options_are_refused_with_exit_2(run_cli, demo, flags, cli_calls
     result = run_cli("plan", "--vpc-id", demo.vpc_id, *flags)
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith("v6wizard: ")
+    assert len(result.stderr.strip().splitlines()) == 1
     assert cli_calls.mutating == []
 
 
