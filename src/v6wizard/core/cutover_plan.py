@@ -64,11 +64,11 @@ def decide(
         return Decision(kind="rollback", reason=verdict.reason)
     if now < bake_deadline(schedule, position):
         return Decision(kind="hold")
-    if is_final(schedule, position.stage):
-        # All traffic is already on the new version: only a failure could undo it.
-        return Decision(kind="finish")
-    if verdict.outcome == "low-traffic":
+    final = is_final(schedule, position.stage)
+    # Low traffic never passes silently, not even the final stage's watch: a final stage
+    # with no bake has nothing to watch, so only there does it finish without a verdict.
+    if verdict.outcome == "low-traffic" and not (final and schedule[position.stage].bake_seconds <= 0):
         if position.extensions < max_extensions:
             return Decision(kind="extend", reason=verdict.reason)
         return Decision(kind="stop-low-traffic", reason=verdict.reason)
-    return Decision(kind="advance")
+    return Decision(kind="finish" if final else "advance")
