@@ -195,3 +195,21 @@ def test_a_refused_read_fails_the_run_in_one_sentence(access, emulator, journal)
     assert engine.state(session.id).step("egress-gateway").status == "applied"
     engine.resume(session.id)
     assert engine.state(session.id).step("routes").status == "applied"
+
+
+def test_new_code_in_latest_is_drift_before_publishing(access, recorder, journal) -> None:
+    from v6wizard.demo.builder import lambda_zip
+
+    info = small(access, functions=1)
+    name = info.function_names[0]
+    engine = Engine(access, journal)
+    session = engine.start(make_plan(access, info.vpc_id))
+    engine.apply(session.id, until="security-groups")
+    lam = access.client("lambda")
+    lam.update_function_code(FunctionName=name, ZipFile=lambda_zip(name + "-changed"))
+    lam.get_waiter("function_updated_v2").wait(FunctionName=name)
+    recorder.operations.clear()
+    with pytest.raises(DriftDetected) as raised:
+        engine.apply(session.id, until="functions")
+    assert f"function {name} has new code in $LATEST" in str(raised.value)
+    assert "PublishVersion" not in recorder.mutating and "UpdateFunctionConfiguration" not in recorder.mutating

@@ -156,9 +156,15 @@ def _function_baseline(access: AwsAccess, action: Action, params: dict[str, Any]
     return None
 
 
-def _function_exists(access: AwsAccess, action: Action, params: dict[str, Any], session_id: str) -> str | None:
-    if function_config(access, params["FunctionName"]) is None:
-        return f"function {params['FunctionName']} no longer exists"
+def _function_code_released(access: AwsAccess, action: Action, params: dict[str, Any], session_id: str) -> str | None:
+    """Publishing ships $LATEST: refuse when its code is no longer the code the plan expects to release."""
+    name = params["FunctionName"]
+    config = function_config(access, name)
+    if config is None:
+        return f"function {name} no longer exists"
+    expected = params.get("CodeSha256") or action.postcondition.params.get("CodeSha256")
+    if expected and config.get("CodeSha256") != expected:
+        return f"function {name} has new code in $LATEST (CodeSha256 {config.get('CodeSha256')}, planned {expected})"
     return None
 
 
@@ -171,7 +177,7 @@ PRECONDITIONS: dict[str, Precondition] = {
     "create-nacl-entry": _no_nacl_entry,
     "authorize-sg-egress": _no_sg_rule,
     "update-function-config": _function_baseline,
-    "publish-version": _function_exists,
+    "publish-version": _function_code_released,
 }
 
 
