@@ -93,3 +93,15 @@ def test_no_secret_reaches_the_journal_or_the_output(access, run_cli, journal_pa
         assert SECRET.encode() not in blob
         assert TOKEN.encode() not in blob
         assert b"AKIATESTTESTTEST0000" not in blob
+
+
+def test_a_journal_from_a_newer_v6wizard_is_refused(run_cli, journal_path: Path) -> None:
+    import sqlite3
+
+    assert run_cli("sessions").exit_code == 0  # creates an empty journal of this version
+    with sqlite3.connect(journal_path) as db:
+        db.execute("PRAGMA user_version = 99")
+    result = run_cli("sessions")
+    assert result.exit_code == 2
+    assert "newer v6wizard" in result.stderr
+    assert "Traceback" not in result.output
