@@ -19,8 +19,6 @@ from textual.message_pump import MessagePump
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerFailed, WorkerState
 
-from v6wizard.core.inventory import Inventory
-from v6wizard.core.plan import Plan
 from v6wizard.errors import Cancelled, V6WizardError
 from v6wizard.tui.backend import AccessFactory, Backend, default_access_factory
 from v6wizard.tui.messages import Connected, EngineEventMessage, RunFinished
@@ -31,6 +29,8 @@ from v6wizard.tui.screens.base import ConnectionAware
 
 if TYPE_CHECKING:
     from v6wizard.aws.session import AwsTarget, Identity
+    from v6wizard.core.inventory import Inventory
+    from v6wizard.core.plan import Plan
 
 STYLES = Path(__file__).resolve().parent.parent / "styles"
 

@@ -14,10 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from v6wizard.core.inventory import Inventory, RegionOverview
-from v6wizard.core.plan import Plan, PlanOptions
-
 if TYPE_CHECKING:
+    from v6wizard.core.inventory import Inventory, RegionOverview
+    from v6wizard.core.plan import Plan, PlanOptions
     from v6wizard.aws.session import AwsAccess, AwsTarget, Identity
     from v6wizard.engine.events import EngineEvent
     from v6wizard.journal.base import Journal, JournalEntry, SessionInfo

@@ -7,10 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
-from v6wizard.core.inventory import Inventory, RegionOverview
-from v6wizard.core.plan import Plan
-
 if TYPE_CHECKING:
+    from v6wizard.core.inventory import Inventory, RegionOverview
+    from v6wizard.core.plan import Plan
     from v6wizard.aws.session import Identity
     from v6wizard.engine.events import EngineEvent
     from v6wizard.journal.base import SessionInfo

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from v6wizard.core.plan import Plan
+if TYPE_CHECKING:
+    from v6wizard.core.plan import Plan
 
 
 def step_statuses(plan: Plan, state: Any | None) -> dict[str, str]:

@@ -149,17 +149,20 @@ class ChooseScreen(Screen[None]):
 
     def _show_inventory(self, inventory: Inventory) -> None:
         self._inventory = inventory
+        # One add_options call per list: adding hundreds of options one by one re-lays out each time.
         subnets = self.query_one("#subnets", SelectionList)
         subnets.clear_options()
-        for subnet in sorted(inventory.subnets, key=lambda s: (s.name or s.id)):
-            now = f"has {subnet.ipv6_cidr}" if subnet.ipv6_cidr else "gets a /64"
-            label = f"{subnet.name or subnet.id} {subnet.cidr_block} {now}"
-            subnets.add_option((label, subnet.id, not subnet.ipv6_native))
+        subnets.add_options(
+            [
+                (f"{s.name or s.id} {s.cidr_block} {'has ' + s.ipv6_cidr if s.ipv6_cidr else 'gets a /64'}", s.id, not s.ipv6_native)
+                for s in sorted(inventory.subnets, key=lambda s: s.name or s.id)
+            ]
+        )
         functions = self.query_one("#functions", SelectionList)
         functions.clear_options()
-        for fn in inventory.functions:
-            now = "dual-stack" if fn.ipv6_allowed_for_dual_stack else "IPv4 only"
-            functions.add_option((f"{fn.name}: {now}", fn.name, True))
+        functions.add_options(
+            [(f"{fn.name}: {'dual-stack' if fn.ipv6_allowed_for_dual_stack else 'IPv4 only'}", fn.name, True) for fn in inventory.functions]
+        )
         self.query_one("#picks").remove_class("-empty")
         self.query_one("#choose-status", Static).update(
             f"{inventory.vpc.id}: {len(inventory.subnets)} subnets, {len(inventory.functions)} functions, "

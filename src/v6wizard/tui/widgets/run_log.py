@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.widgets import RichLog
 
-from v6wizard.engine.events import EngineEvent
+if TYPE_CHECKING:
+    from v6wizard.engine.events import EngineEvent
 
 _MARKS = {
     "action-succeeded": "[green]✓[/]",

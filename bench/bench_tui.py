@@ -1,0 +1,240 @@
+"""TUI start-up and responsiveness: time to the first interactive frame, and the longest event-loop stall.
+
+    python bench/bench_tui.py [--runs 5] [--write]
+
+1. `v6wizard demo` start-up: a fresh process runs what the demo command runs (start
+   the emulator, seed the sample account, open the wizard); the seeding time is
+   measured inside and subtracted, so the figure is process start -> first frame of
+   the start screen, plus the time until the account is shown (STS + journal read).
+2. The real-account start screen: a fresh process opens the wizard as `v6wizard`
+   does; AWS is the emulator started by this script (a stand-in: a real account adds
+   one STS round trip before "connected", not before the first frame).
+3. The longest event-loop stall while the wizard lists the region's VPCs and
+   discovers the `bench_scale` VPC (200 subnets, 100 functions): a 5 ms interval
+   timer runs on the app's loop and the worst lateness of its ticks is reported.
+
+The app runs headless (Textual renders every frame, nothing is written to a
+terminal). Results go to the "## TUI start-up" section of bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+README = Path(__file__).with_name("README.md")
+SECTION = "## TUI start-up"
+TICK = 0.005
+
+
+# --- the child process: open the wizard, report when the start screen is interactive --------
+
+
+def child(mode: str) -> None:
+    """Runs in a fresh process; prints one JSON line with times relative to the process start."""
+    seed_seconds = 0.0
+    emulator = None
+    if mode == "demo":
+        from v6wizard.cli.demo_cmd import DEMO_REGION, start_demo
+
+        before = time.time()
+        emulator, _ = start_demo()
+        seed_seconds = time.time() - before
+        endpoint, region = emulator.endpoint, DEMO_REGION
+    else:
+        endpoint, region = os.environ["AWS_ENDPOINT_URL"], os.environ["AWS_REGION"]
+    import v6wizard.cli  # noqa: F401 - the CLI is imported first, as `v6wizard` does
+    from v6wizard.aws.session import AwsTarget
+    from v6wizard.tui.app import make_app
+    from v6wizard.tui.screens.start import StartScreen
+
+    journal = str(Path(tempfile.mkdtemp(prefix="v6wizard-bench-")) / "journal.sqlite3")
+    app = make_app(AwsTarget(region=region, endpoint_url=endpoint), journal_spec=journal, demo=mode == "demo")
+    marks: dict[str, float] = {}
+
+    async def auto_pilot(pilot: Any) -> None:
+        while not isinstance(app.screen, StartScreen):
+            await pilot.pause(0.001)
+        await pilot.pause()
+        marks["first_frame"] = time.time()
+        while app.identity is None:
+            await pilot.pause(0.005)
+        await pilot.pause()
+        marks["connected"] = time.time()
+        app.exit()
+
+    app.run(headless=True, size=(100, 32), auto_pilot=auto_pilot)
+    if emulator is not None:
+        emulator.stop()
+    print(json.dumps({"seed": seed_seconds, **{k: v for k, v in marks.items()}}))
+
+
+def spawn(mode: str, env: dict[str, str]) -> dict[str, float]:
+    started = time.time()
+    answer = subprocess.run(
+        [sys.executable, __file__, "--child", mode], env=env, capture_output=True, text=True, check=True, timeout=300
+    )
+    marks = json.loads(answer.stdout.strip().splitlines()[-1])
+    seed = marks.pop("seed")
+    return {name: at - started - seed for name, at in marks.items()} | {"seed": seed}
+
+
+def bench_startup(runs: int) -> dict[str, list[dict[str, float]]]:
+    from v6wizard.emulator import start_emulator
+
+    base = dict(os.environ, AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_REGION="us-east-1")
+    results: dict[str, list[dict[str, float]]] = {"demo": [], "real": []}
+    for _ in range(runs):
+        results["demo"].append(spawn("demo", base))
+    emulator = start_emulator(strict=True)
+    try:
+        env = dict(base, AWS_ENDPOINT_URL=emulator.endpoint)
+        for _ in range(runs):
+            results["real"].append(spawn("real", env))
+    finally:
+        emulator.stop()
+    return results
+
+
+# --- the event-loop stall during discovery of bench_scale -----------------------------
+
+
+async def measure_stall(app: Any, vpc_id: str) -> dict[str, float]:
+    from textual.widgets import DataTable
+
+    from v6wizard.tui.screens.choose import ChooseScreen
+    from v6wizard.tui.screens.start import StartScreen
+
+    worst = 0.0
+    last = time.perf_counter()
+
+    def tick() -> None:
+        nonlocal worst, last
+        now = time.perf_counter()
+        worst = max(worst, now - last - TICK)
+        last = now
+
+    async with app.run_test(size=(100, 32)) as pilot:
+        while app.identity is None or not isinstance(app.screen, StartScreen):
+            await pilot.pause(0.01)
+        timer = app.set_interval(TICK, tick)
+        last = time.perf_counter()
+        worst = 0.0
+        began = time.perf_counter()
+        await pilot.press("n")
+        while not (isinstance(app.screen, ChooseScreen) and app.screen.query_one("#vpcs", DataTable).row_count):
+            await pilot.pause(0.01)
+        table = app.screen.query_one("#vpcs", DataTable)
+        table.move_cursor(row=table.get_row_index(vpc_id))
+        await pilot.press("enter")
+        while app.screen._inventory is None:
+            await pilot.pause(0.01)
+        await pilot.pause()
+        elapsed = time.perf_counter() - began
+        timer.stop()
+        subnets = len(app.screen._inventory.subnets)
+        functions = len(app.screen._inventory.functions)
+    return {"stall_ms": worst * 1000, "elapsed_s": elapsed, "subnets": subnets, "functions": functions}
+
+
+def bench_stall(runs: int) -> tuple[list[dict[str, float]], float]:
+    from v6wizard.aws.session import AwsAccess, AwsTarget
+    from v6wizard.demo.scenarios import bench_scale
+    from v6wizard.emulator import start_emulator
+    from v6wizard.tui.app import make_app
+
+    os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_REGION="us-east-1")
+    emulator = start_emulator(strict=True)
+    try:
+        target = AwsTarget(region="us-east-1", endpoint_url=emulator.endpoint)
+        before = time.perf_counter()
+        info = bench_scale(AwsAccess(target))
+        seeded = time.perf_counter() - before
+        results = []
+        for _ in range(runs):
+            journal = str(Path(tempfile.mkdtemp(prefix="v6wizard-bench-")) / "journal.sqlite3")
+            results.append(asyncio.run(measure_stall(make_app(target, journal_spec=journal), info.vpc_id)))
+        return results, seeded
+    finally:
+        emulator.stop()
+
+
+# --- report ------------------------------------------------------------------------------
+
+
+def _median(rows: list[dict[str, float]], key: str) -> float:
+    return statistics.median(row[key] for row in rows)
+
+
+def report(startup: dict[str, list[dict[str, float]]], stalls: list[dict[str, float]], seeded: float, runs: int) -> str:
+    import platform
+
+    demo, real = startup["demo"], startup["real"]
+    lines = [
+        SECTION,
+        "",
+        f"`python bench/bench_tui.py --runs {runs} --write` on {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}; Textual headless at 100x32, medians of {runs} fresh processes.",
+        "",
+        "| start-up | first interactive frame | account shown | target |",
+        "|---|---:|---:|---:|",
+        f"| `v6wizard demo` (seeding excluded, median {_median(demo, 'seed'):.1f} s) | {_median(demo, 'first_frame'):.2f} s | {_median(demo, 'connected'):.2f} s | < 1 s |",
+        f"| `v6wizard` real-account start screen (emulator as AWS) | {_median(real, 'first_frame'):.2f} s | {_median(real, 'connected'):.2f} s | < 1 s |",
+        "",
+        "\"First interactive frame\" is process start to the start screen painted and taking keys; "
+        "\"account shown\" adds STS GetCallerIdentity and the journal's session list, which run in a thread worker after the frame.",
+        "",
+        f"Event loop while listing the region's VPCs and discovering `bench_scale` "
+        f"({int(stalls[0]['subnets'])} subnets, {int(stalls[0]['functions'])} functions; seeding took {seeded:.1f} s): "
+        f"a {TICK * 1000:g} ms timer's worst lateness was median {_median(stalls, 'stall_ms'):.1f} ms "
+        f"(max {max(r['stall_ms'] for r in stalls):.1f} ms) over {len(stalls)} runs of {_median(stalls, 'elapsed_s'):.1f} s each; target < 50 ms.",
+        "",
+        "The machine is a 2-core VM shared with other builds and the emulator runs in the same process as the app "
+        "for the stall figure, so its request handling competes with the UI thread for the GIL; against AWS the stall can only be lower.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_section(text: str) -> None:
+    """Replace our section in bench/README.md, leaving everyone else's as they are."""
+    current = README.read_text() if README.exists() else "# Benchmarks\n\n"
+    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(current):
+        updated = pattern.sub(lambda _: text, current)
+    else:
+        updated = current.rstrip("\n") + "\n\n" + text
+    README.write_text(updated)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--write", action="store_true", help="write the results into bench/README.md")
+    parser.add_argument("--child", choices=["demo", "real"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per emulator request otherwise
+    if args.child:
+        child(args.child)
+        return
+    startup = bench_startup(args.runs)
+    stalls, seeded = bench_stall(max(1, min(args.runs, 3)))
+    text = report(startup, stalls, seeded, args.runs)
+    print(text)
+    if args.write:
+        write_section(text)
+
+
+if __name__ == "__main__":
+    main()
