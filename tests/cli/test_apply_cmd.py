@@ -108,3 +108,15 @@ def test_plan_file_refused_when_the_vpc_drifted(access, run_cli, cli_calls, tmp_
     assert f"route-table:{info.route_table_ids[0]}" in result.stderr
     assert "v6wizard plan" in result.stderr
     assert cli_calls.mutating == []
+
+
+def test_on_a_terminal_apply_asks_and_no_changes_nothing(access, run_cli, cli_calls, journal_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("v6wizard.cli.apply_cmd.is_terminal", lambda: True)
+    info = small(access, functions=0)
+    refused = run_cli("apply", "--vpc-id", info.vpc_id, "--only", "vpc-cidr", input="n\n")
+    assert refused.exit_code == 2
+    assert f"Apply 1 actions (vpc-cidr) to {info.vpc_id}" in refused.output
+    assert cli_calls.mutating == []
+    accepted = run_cli("apply", "--vpc-id", info.vpc_id, "--only", "vpc-cidr", input="y\n")
+    assert accepted.exit_code == 0, accepted.output
+    assert cli_calls.mutating == ["AssociateVpcCidrBlock"]
