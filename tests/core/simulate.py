@@ -50,7 +50,8 @@ def _apply(inv: Inventory, action: Action, p: dict[str, Any], serial: int) -> tu
         block = _block_for(p)
         assoc = CidrAssociation(association_id=f"vpc-cidr-assoc-sim{serial}", cidr=block, state="associated", pool="Amazon")
         vpc = inv.vpc.model_copy(update={"ipv6_associations": [*inv.vpc.ipv6_associations, assoc]})
-        return inv.model_copy(update={"vpc": vpc}), {"AssociationId": assoc.association_id, "Ipv6CidrBlock": block}
+        inv = _aws_default_acl_rules(inv.model_copy(update={"vpc": vpc}))
+        return inv, {"AssociationId": assoc.association_id, "Ipv6CidrBlock": block}
     if kind == "associate-subnet-ipv6":
         assoc = CidrAssociation(association_id=f"subnet-cidr-assoc-sim{serial}", cidr=p["Ipv6CidrBlock"], state="associated")
         inv = _replace(inv, "subnets", p["SubnetId"], ipv6_association=assoc)
@@ -100,6 +101,26 @@ def _apply(inv: Inventory, action: Action, p: dict[str, Any], serial: int) -> tu
         aliases = [a.model_copy(update={"function_version": p["FunctionVersion"], "additional_weights": {}}) if a.name == p["Name"] else a for a in fn.aliases]
         return _replace_fn(inv, fn.name, aliases=aliases), {}
     raise AssertionError(f"no simulation for {kind}")
+
+
+def _aws_default_acl_rules(inv: Inventory) -> Inventory:
+    """What AWS does to the default ACL as the VPC gets its block: rule 101 allow-all ::/0
+    (and the ::/0 built-in deny) in each direction that still holds only its stock rules."""
+    for acl in inv.network_acls:
+        if not acl.is_default:
+            continue
+        added = []
+        for egress in (False, True):
+            rules = {(e.rule_number, e.protocol, e.rule_action, e.cidr_block, e.ipv6_cidr_block) for e in acl.entries if e.egress == egress}
+            stock = {(100, "-1", "allow", "0.0.0.0/0", None), (32767, "-1", "deny", "0.0.0.0/0", None)}
+            if rules and rules <= stock and (100, "-1", "allow", "0.0.0.0/0", None) in rules:
+                added += [
+                    NetworkAclEntry(rule_number=101, egress=egress, protocol="-1", rule_action="allow", ipv6_cidr_block="::/0"),
+                    NetworkAclEntry(rule_number=32768, egress=egress, protocol="-1", rule_action="deny", ipv6_cidr_block="::/0"),
+                ]
+        if added:
+            inv = _replace(inv, "network_acls", acl.id, entries=[*acl.entries, *added])
+    return inv
 
 
 def _replace(inv: Inventory, field: str, item_id: str, **changes: Any) -> Inventory:

@@ -80,7 +80,9 @@ def scenarios(draw) -> tuple[Inventory, PlanOptions]:
             template = dict(draw(st.sampled_from(ACL_TEMPLATES)))
             acl_entries.append(acl_entry(number, egress, **template))
     acls = [
-        NetworkAcl(id="acl-default", is_default=True, subnet_ids=[], entries=[acl_entry(100, False), acl_entry(100, True)]),
+        NetworkAcl(id="acl-default", is_default=True, subnet_ids=[], entries=[acl_entry(100, False), acl_entry(100, True), *draw(
+            st.sampled_from([[], [acl_entry(110, False, protocol="6", port_from=443, port_to=443)],
+                             [acl_entry(90, True, protocol="6", action="deny", port_from=25, port_to=25)]]))]),
         NetworkAcl(id="acl-custom", subnet_ids=draw(st.lists(st.sampled_from(ids), unique=True)), entries=acl_entries),
     ]
     templates = draw(st.lists(st.sampled_from(range(len(SG_TEMPLATES))), unique=True))

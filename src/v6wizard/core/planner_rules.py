@@ -2,7 +2,9 @@
 
 A twin is the IPv6 copy of an IPv4 rule to 0.0.0.0/0: same protocol, ports and
 action, to ::/0. Only the "anywhere" rules are twinned; a rule to a narrower IPv4
-range has no IPv6 meaning we could guess, so it is listed for review instead.
+range has no IPv6 meaning we could guess, so it is listed for review instead. Deny
+entries are twinned too, ahead of the allow twins they guarded. The default ACL is
+left to AWS unless AWS will not give it IPv6 rules (edited, or the block already there).
 
 ICMP does not carry over as is: ICMPv4 rules become ICMPv6 (protocol 58) rules with
 the matching message type where one exists (echo request 8 -> 128, echo reply
@@ -18,6 +20,10 @@ from v6wizard.core.planner_context import PlanContext, check, ec2, finding, labe
 
 MAX_RULE_NUMBER = 32766
 """The highest rule number an operator may use (32767 is the built-in deny)."""
+
+DEFAULT_ACL_IPV6_RULE = 101
+"""The number AWS gives the ::/0 allow-all rule it adds to a stock default ACL: never used
+for a twin there, so it cannot collide with the rule should AWS still add it."""
 
 ICMP_V4_TO_V6 = {-1: -1, 8: 128, 0: 129}
 """ICMPv4 message type -> the ICMPv6 type with the same meaning (-1: every type)."""
@@ -44,22 +50,55 @@ def plan_network_acls(ctx: PlanContext) -> Step:
     findings: list[Finding] = []
     for acl in acls_in_scope(ctx):
         name = label(acl.id, acl.name)
+        directions = [False, True]
         if acl.is_default:
+            directions = [egress for egress in directions if _default_acl_needs_twins(ctx, acl, egress)]
+            if not directions:
+                findings.append(
+                    finding(
+                        "network-acls",
+                        "info",
+                        acl.id,
+                        f"Network ACL {name} is the VPC's default ACL: AWS adds its IPv6 allow rules when the VPC "
+                        "gets an IPv6 block (unless they were edited), so it gets nothing here.",
+                    )
+                )
+                continue
             findings.append(
                 finding(
                     "network-acls",
                     "info",
                     acl.id,
-                    f"Network ACL {name} is the VPC's default ACL: AWS adds its IPv6 allow rules when the VPC "
-                    "gets an IPv6 block (unless they were edited), so it gets nothing here.",
+                    f"Network ACL {name} is the VPC's default ACL, but AWS will not (or did not) add IPv6 rules to it "
+                    "because its rules were edited or the VPC already has its IPv6 block: its 0.0.0.0/0 rules are twinned.",
                 )
             )
-            continue
-        for egress in (False, True):
+        for egress in directions:
             acl_actions, acl_findings = _twin_entries(ctx, acl, egress)
             actions += acl_actions
             findings += acl_findings
     return Step(name="network-acls", title=STEP_TITLES["network-acls"], actions=actions, findings=findings)
+
+
+def _is_stock_default_entry(entry: NetworkAclEntry) -> bool:
+    """Rule 100 allow-all to 0.0.0.0/0, or the built-in deny: what AWS creates in a default ACL."""
+    stock_allow = (entry.rule_number, entry.protocol, entry.rule_action) == (100, "-1", "allow")
+    return entry.cidr_block == ANY_IPV4 and (stock_allow or entry.rule_number > MAX_RULE_NUMBER)
+
+
+def _default_acl_needs_twins(ctx: PlanContext, acl: NetworkAcl, egress: bool) -> bool:
+    """Whether AWS leaves this direction of the default ACL without IPv6 rules, so we must twin it.
+
+    AWS adds its ::/0 allow-all (rule 101) per direction, and only when that direction
+    still holds its stock entries as the VPC gets its block: an edited direction, or a
+    VPC whose block is already associated, will not get it (again).
+    """
+    entries = [e for e in acl.entries if e.egress == egress]
+    if any(e.ipv6_cidr_block == ANY_IPV6 and e.rule_action == "allow" for e in entries):
+        return False
+    edited = any(not _is_stock_default_entry(e) for e in entries if e.ipv6_cidr_block is None)
+    block = ctx.inventory.vpc.ipv6_block
+    return edited or (block is not None and block.state == "associated")
 
 
 def _twin_entries(ctx: PlanContext, acl: NetworkAcl, egress: bool) -> tuple[list[Action], list[Finding]]:
@@ -67,21 +106,14 @@ def _twin_entries(ctx: PlanContext, acl: NetworkAcl, egress: bool) -> tuple[list
     direction = "egress" if egress else "ingress"
     entries = sorted((e for e in acl.entries if e.egress == egress), key=lambda e: e.rule_number)
     used = {e.rule_number for e in entries}
+    if acl.is_default:
+        used.add(DEFAULT_ACL_IPV6_RULE)
     actions: list[Action] = []
     findings: list[Finding] = []
     for entry in entries:
+        # Deny entries are twinned too: a deny twin never widens access, and without it the
+        # allow twin it guarded (e.g. deny ssh before allow all) would open that traffic over IPv6.
         if entry.cidr_block != ANY_IPV4 or entry.rule_number > MAX_RULE_NUMBER:
-            continue
-        if entry.rule_action == "deny":
-            findings.append(
-                finding(
-                    "network-acls",
-                    "review",
-                    acl.id,
-                    f"{direction} deny rule {entry.rule_number} of {name} covers only IPv4; add an IPv6 deny "
-                    "yourself if IPv6 traffic must be stopped the same way.",
-                )
-            )
             continue
         protocol, icmp = entry.protocol, None
         if entry.protocol == "1":
@@ -133,7 +165,7 @@ def _twin_entries(ctx: PlanContext, acl: NetworkAcl, egress: bool) -> tuple[list
 
 
 def _is_twin(candidate: NetworkAclEntry, protocol: str, entry: NetworkAclEntry, icmp: dict | None) -> bool:
-    if candidate.ipv6_cidr_block != ANY_IPV6 or candidate.rule_action != "allow" or candidate.protocol != protocol:
+    if candidate.ipv6_cidr_block != ANY_IPV6 or candidate.rule_action != entry.rule_action or candidate.protocol != protocol:
         return False
     if icmp is not None:
         return (candidate.icmp_type, candidate.icmp_code) == (icmp["Type"], icmp["Code"])
@@ -169,7 +201,7 @@ def _create_entry(
         "NetworkAclId": acl.id,
         "RuleNumber": number,
         "Protocol": protocol,
-        "RuleAction": "allow",
+        "RuleAction": entry.rule_action,
         "Egress": entry.egress,
         "Ipv6CidrBlock": ANY_IPV6,
     }
@@ -178,6 +210,7 @@ def _create_entry(
     elif entry.port_from is not None or entry.port_to is not None:
         params["PortRange"] = {"From": entry.port_from, "To": entry.port_to}
     what = _acl_traffic(protocol, entry, icmp)
+    verb = entry.rule_action  # allow or deny, as the original
     action_id = f"network-acls:create:{acl.id}:{direction}:{number}"
     ctx.acl_actions.setdefault(acl.id, []).append(action_id)
     return Action(
@@ -185,9 +218,9 @@ def _create_entry(
         step="network-acls",
         kind="create-nacl-entry",
         resource_id=acl.id,
-        title=f"Allow {direction} {what} for ::/0 in {name} (rule {number})",
-        before=f"{name} {direction} rule {entry.rule_number} allows {what} for 0.0.0.0/0 only",
-        after=f"{name} {direction} rule {number} allows {what} for ::/0 too",
+        title=f"{verb.capitalize()} {direction} {what} for ::/0 in {name} (rule {number})",
+        before=f"{name} {direction} rule {entry.rule_number} {verb}s {what} for 0.0.0.0/0 only",
+        after=f"{name} {direction} rule {number} {verb}s {what} for ::/0 too",
         call=ec2("CreateNetworkAclEntry", **params),
         postcondition=check(
             "nacl-entry-exists", f"{acl.id} has {direction} rule {number}", NetworkAclId=acl.id, RuleNumber=number, Egress=entry.egress
@@ -270,10 +303,10 @@ def _twin_rule(
         protocol, from_port = "icmpv6", v6_type
         to_port = -1 if v6_type == -1 or to_port is None else to_port
     for other in rules:
-        if (
-            other.cidr_ipv6 == ANY_IPV6
-            and _SG_PROTOCOL.get(other.protocol.lower(), other.protocol) == protocol
-            and (protocol == "-1" or (other.from_port, other.to_port) == (from_port, to_port))
+        other_protocol = _SG_PROTOCOL.get(other.protocol.lower(), other.protocol)
+        if other.cidr_ipv6 == ANY_IPV6 and (
+            other_protocol == "-1"  # all traffic to ::/0 already covers any twin
+            or (other_protocol == protocol and (protocol == "-1" or (other.from_port, other.to_port) == (from_port, to_port)))
         ):
             return None
     if protocol == "icmpv6":
