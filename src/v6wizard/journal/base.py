@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from v6wizard.core.plan import Plan
+from v6wizard.journal.ids import current_run_id
 
 SessionStatus = Literal[
     "planned",
@@ -72,9 +73,12 @@ class JournalEntry(BaseModel):
 
 
 class LockOwner(BaseModel):
-    """Who holds a VPC's live session."""
+    """Who holds a VPC's live session: one run (one process) of one session."""
 
     session_id: str
+    run_id: str = Field(default_factory=current_run_id)
+    """The holding process's run (`journal.ids.current_run_id`): another run of the same
+    session is refused while this one's lease is live."""
     host: str
     pid: int
     user: str

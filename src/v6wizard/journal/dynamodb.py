@@ -13,7 +13,8 @@ Table design (made on first use, on-demand billing), key `pk` (hash) + `sk` (ran
   chunks well under the 400 KB item limit, written with the summary in one transaction;
 - `SESSION#<id>` / `ENTRY#<seq, 10 digits>`: one entry each, put with
   `attribute_not_exists(pk)`, so two writers can never take the same sequence number;
-- `LOCK` / VPC id: the live-session lock, taken with a conditional put on its lease.
+- `LOCK` / VPC id: the live-session lock, taken with a conditional put on its run key
+  (session, run id, host, pid) and its lease; released only by the same run.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from v6wizard.core.plan import Plan
 from v6wizard.errors import JournalError, UnknownSession
 from v6wizard.journal.base import Journal, JournalEntry, LockOwner, SessionInfo, SessionStatus, utcnow
 from v6wizard.journal.ids import new_session_id
-from v6wizard.journal.locks import is_live, locked_error
+from v6wizard.journal.locks import is_held, locked_error, may_take, run_key, this_run_key
 from v6wizard.journal.secrets import assert_no_secrets
 
 SCHEMA_VERSION = 1
@@ -307,8 +308,13 @@ class DynamoJournal(Journal):
         return None if item is None else LockOwner.model_validate_json(item["owner"]["S"])
 
     def _take(self, vpc_id: str, owner: LockOwner) -> None:
+        """Put the lock if it is free, ours (same run), expired, or held by `dead` (a run seen to have died here)."""
+        dead: str | None = None
         for _ in range(MAX_SEQ_ATTEMPTS):
-            now = datetime.now(timezone.utc).timestamp()
+            condition = "attribute_not_exists(pk) OR #run = :run OR lease_until < :now"
+            values = {":run": _s(run_key(owner)), ":now": {"N": repr(datetime.now(timezone.utc).timestamp())}}
+            if dead is not None:
+                condition, values = condition + " OR #run = :dead", {**values, ":dead": _s(dead)}
             taken = self._call(
                 "put_item",
                 conflict_ok=True,
@@ -316,18 +322,21 @@ class DynamoJournal(Journal):
                 Item={
                     **_key("LOCK", vpc_id),
                     "session_id": _s(owner.session_id),
+                    "run_key": _s(run_key(owner)),
                     "owner": _s(owner.model_dump_json()),
                     "lease_until": {"N": repr(owner.lease_until.timestamp())},
                 },
-                ConditionExpression="attribute_not_exists(pk) OR session_id = :sid OR lease_until < :now",
-                ExpressionAttributeValues={":sid": _s(owner.session_id), ":now": {"N": repr(now)}},
+                ConditionExpression=condition,
+                ExpressionAttributeNames={"#run": "run_key"},
+                ExpressionAttributeValues=values,
             )
             if taken is not None:
                 return
             holder = self._holder(vpc_id)
-            if holder is not None and is_live(holder):
+            if holder is not None and not may_take(holder, owner):
                 raise locked_error(vpc_id, holder)
-            # The holder released or expired between our put and our read: try again.
+            # Released, expired or dead since our put: try again, replacing exactly that dead run.
+            dead = None if holder is None else run_key(holder)
         raise JournalError(f"The lock on {vpc_id} in {self.location} changed hands too often to take; try again.")
 
     def acquire_lock(self, vpc_id: str, owner: LockOwner) -> None:
@@ -336,24 +345,26 @@ class DynamoJournal(Journal):
     def renew_lock(self, vpc_id: str, owner: LockOwner) -> None:
         """Extend our lease to owner.lease_until; SessionLocked if another run took the VPC meanwhile."""
         holder = self._holder(vpc_id)
-        if holder is not None and holder.session_id == owner.session_id:
+        if holder is not None and run_key(holder) == run_key(owner):
             owner = owner.model_copy(update={"started_at": holder.started_at})
         self._take(vpc_id, owner)
 
     def release_lock(self, vpc_id: str, session_id: str) -> None:
+        """Free the lock if this process's run of `session_id` holds it; a newer holder keeps it."""
         self._call(
             "delete_item",
             conflict_ok=True,
             TableName=self.table,
             Key=_key("LOCK", vpc_id),
-            ConditionExpression="session_id = :sid",
-            ExpressionAttributeValues={":sid": _s(session_id)},
+            ConditionExpression="#run = :run",
+            ExpressionAttributeNames={"#run": "run_key"},
+            ExpressionAttributeValues={":run": _s(this_run_key(session_id))},
         )
 
     def lock_holder(self, vpc_id: str) -> LockOwner | None:
-        """The live holder, or None when the lock is free or its lease ran out."""
+        """The live holder, or None when the lock is free, its lease ran out or its run died here."""
         holder = self._holder(vpc_id)
-        return holder if holder is not None and is_live(holder) else None
+        return holder if holder is not None and is_held(holder) else None
 
     def force_unlock(self, vpc_id: str) -> None:
         self._call("delete_item", TableName=self.table, Key=_key("LOCK", vpc_id))

@@ -26,7 +26,7 @@ from v6wizard.core.plan import Plan
 from v6wizard.errors import JournalError, UnknownSession
 from v6wizard.journal.base import Journal, JournalEntry, LockOwner, SessionInfo, SessionStatus, utcnow
 from v6wizard.journal.ids import new_session_id
-from v6wizard.journal.locks import is_live, locked_error
+from v6wizard.journal.locks import is_held, locked_error, may_take, run_key, this_run_key
 from v6wizard.journal.secrets import assert_no_secrets
 
 SCHEMA_VERSION = 1
@@ -272,9 +272,9 @@ class SqliteJournal(Journal):
     def _take(self, vpc_id: str, owner: LockOwner, *, keep_start: bool) -> None:
         with self._guard(), self._write():
             holder = self._holder(vpc_id)
-            if holder is not None and holder.session_id != owner.session_id and is_live(holder):
-                raise locked_error(vpc_id, holder)
-            if keep_start and holder is not None and holder.session_id == owner.session_id:
+            if not may_take(holder, owner):
+                raise locked_error(vpc_id, holder)  # type: ignore[arg-type]  # may_take(None, ...) is True
+            if keep_start and holder is not None and run_key(holder) == run_key(owner):
                 owner = owner.model_copy(update={"started_at": holder.started_at})
             self._db.execute(
                 "INSERT OR REPLACE INTO locks VALUES (?, ?, ?)", (vpc_id, owner.session_id, owner.model_dump_json())
@@ -288,14 +288,17 @@ class SqliteJournal(Journal):
         self._take(vpc_id, owner, keep_start=True)
 
     def release_lock(self, vpc_id: str, session_id: str) -> None:
+        """Free the lock if this process's run of `session_id` holds it; a newer holder keeps it."""
         with self._guard(), self._write():
-            self._db.execute("DELETE FROM locks WHERE vpc_id = ? AND session_id = ?", (vpc_id, session_id))
+            holder = self._holder(vpc_id)
+            if holder is not None and run_key(holder) == this_run_key(session_id):
+                self._db.execute("DELETE FROM locks WHERE vpc_id = ?", (vpc_id,))
 
     def lock_holder(self, vpc_id: str) -> LockOwner | None:
-        """The live holder, or None when the lock is free or its lease ran out."""
+        """The live holder, or None when the lock is free, its lease ran out or its run died here."""
         with self._guard():
             holder = self._holder(vpc_id)
-        return holder if holder is not None and is_live(holder) else None
+        return holder if holder is not None and is_held(holder) else None
 
     def force_unlock(self, vpc_id: str) -> None:
         with self._guard(), self._write():
