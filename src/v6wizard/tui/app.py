@@ -9,11 +9,14 @@ started them. Every back-end call runs in a thread worker that posts messages; o
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
-from textual.app import App
+from textual.app import App, SystemCommand
+from textual.screen import Screen
 from textual.binding import Binding
 from textual.message_pump import MessagePump
 from textual.reactive import reactive
@@ -215,6 +218,21 @@ class WizardApp(App[int]):
             title = type(translated).__name__ if translated else "Error"
             text = str(translated or error)
         self.push_screen(ErrorDialog(title, text, next_step=_next_step(event.worker.group, self.session_id)))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The palette offers every enabled binding of the current screen, so keys are discoverable there too."""
+        yield from super().get_system_commands(screen)
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not active.enabled or not binding.description or binding.action in seen or binding.system:
+                continue
+            seen.add(binding.action)
+            yield SystemCommand(
+                f"{binding.description} ({binding.key_display or binding.key})",
+                binding.tooltip or binding.description,
+                partial(self.run_action, binding.action, active.node),
+            )
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"

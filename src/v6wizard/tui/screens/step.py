@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from v6wizard.tui.app import WizardApp
 
 MUTATING = ("apply", "skip", "rollback")
+FINISHED_ACTION = ("action-succeeded", "action-skipped", "action-reconciled", "action-failed")
 
 
 class StepScreen(Screen[None]):
@@ -142,8 +143,14 @@ class StepScreen(Screen[None]):
     def _engine_event(self, message: EngineEventMessage) -> None:
         event = message.event
         self.query_one(RunLog).add_event(event)
-        if event.total and event.step == self.step_name:
-            self.query_one(ProgressBar).update(total=event.total, progress=event.done)
+        bar = self.query_one(ProgressBar)
+        if event.step != self.step_name:
+            return
+        # The engine counts per step; each finished action moves the bar one notch in between.
+        if event.kind in ("step-started", "step-finished") and event.total:
+            bar.update(total=event.total, progress=event.done)
+        elif event.kind in FINISHED_ACTION:
+            bar.advance(1)
 
     @on(RunFinished)
     def _run_finished(self, message: RunFinished) -> None:
