@@ -29,7 +29,9 @@ from v6wizard.core.schedule import validate_schedule
 from v6wizard.errors import InvalidOption, UnknownFunction
 
 IPAM_NETMASKS = range(44, 61, 4)
-"""Netmask lengths AWS accepts for a VPC IPv6 block from an IPAM pool: /44 to /60 in steps of 4."""
+"""Netmask lengths AWS accepts for a VPC IPv6 block from an IPAM or BYOIP pool: /44 to /60 in steps of 4."""
+
+DEFAULT_IPAM_NETMASK = PlanOptions.model_fields["ipam_netmask_length"].default
 
 
 def build_plan(inventory: Inventory, options: PlanOptions | None = None) -> Plan:
@@ -82,6 +84,7 @@ def validate_options(inventory: Inventory, options: PlanOptions) -> None:
         missing = [sid for sid in options.subnet_ids if inventory.subnet(sid) is None]
         if missing:
             raise InvalidOption(f"Subnet {', '.join(missing)} is not in {vpc_id}; choose among the VPC's own subnets.")
+    _refuse_options_of_another_source(options)
     if options.cidr_source == "ipam":
         if not options.ipam_pool_id:
             raise InvalidOption("An IPv6 block from IPAM needs an IPAM pool id (ipam-...).")
@@ -100,8 +103,27 @@ def validate_options(inventory: Inventory, options: PlanOptions) -> None:
                 raise InvalidOption(
                     f"The BYOIP block {options.byoip_cidr!r} is not a valid IPv6 network such as 2001:db8:1200::/56."
                 ) from None
-            if network.prefixlen > 64:
-                raise InvalidOption(f"The BYOIP block {options.byoip_cidr} is smaller than a /64 and cannot hold a subnet.")
+            if network.prefixlen not in IPAM_NETMASKS:
+                raise InvalidOption(
+                    f"The BYOIP block {options.byoip_cidr} is a /{network.prefixlen}, which AWS does not accept for a VPC; "
+                    "use /44 to /60 in steps of 4 (e.g. /56)."
+                )
     if not options.alias_name.strip():
         raise InvalidOption("The alias name for the cutover is empty; give one, e.g. live.")
     validate_schedule(options.schedule)
+
+
+def _refuse_options_of_another_source(options: PlanOptions) -> None:
+    """An IPAM or BYOIP option given with another CIDR source would be silently ignored: refuse it."""
+    given = {
+        "ipam": [flag for flag, set_ in (("--ipam-pool-id", options.ipam_pool_id),
+                                          ("--ipam-netmask-length", options.ipam_netmask_length != DEFAULT_IPAM_NETMASK)) if set_],
+        "byoip": [flag for flag, set_ in (("--byoip-pool-id", options.byoip_pool_id), ("--byoip-cidr", options.byoip_cidr)) if set_],
+    }
+    for source, flags in given.items():
+        if flags and options.cidr_source != source:
+            raise InvalidOption(
+                f"{' and '.join(flags)} only appl{'y' if len(flags) > 1 else 'ies'} with --cidr-source {source}, "
+                f"not {options.cidr_source}; "
+                f"add --cidr-source {source} or drop {'them' if len(flags) > 1 else 'it'}."
+            )
