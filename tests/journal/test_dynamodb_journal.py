@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from v6wizard.aws.session import AwsAccess
-from v6wizard.errors import JournalError
+from v6wizard.errors import CredentialsError, JournalError
 from v6wizard.journal import open_journal
 from v6wizard.journal.base import JournalEntry
 from v6wizard.journal.dynamodb import SCHEMA_VERSION, DynamoJournal
@@ -82,3 +82,11 @@ def test_a_table_with_another_key_design_is_refused(access: AwsAccess) -> None:
     )
     with pytest.raises(JournalError, match="The DynamoDB table orders exists but is not a v6wizard journal"):
         DynamoJournal("orders", access)
+
+
+def test_no_credentials_is_one_sentence_not_a_traceback(emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(CredentialsError, match="No AWS credentials were found") as refused:
+        open_journal(f"dynamodb://{TABLE}", AwsAccess())
+    assert refused.value.exit_code == 2

@@ -22,6 +22,8 @@ from __future__ import annotations
 import json
 import threading
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any
 
@@ -75,16 +77,23 @@ class DynamoJournal(Journal):
 
     # --- calls ---------------------------------------------------------------------
 
+    @contextmanager
+    def _translated(self, doing: str) -> Iterator[None]:
+        """Every botocore failure (refusal, no credentials, no endpoint) becomes one sentence."""
+        try:
+            yield
+        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as exc:
+            raise translate(exc, self.access.target, doing=doing) from None
+
     def _call(self, operation: str, *, conflict_ok: bool = False, **params: Any) -> dict[str, Any] | None:
         """One client call; a lost condition returns None when conflict_ok, any other failure is one sentence."""
-        try:
-            return getattr(self._client, operation)(**params)
-        except botocore.exceptions.ClientError as exc:
-            if conflict_ok and error_code(exc) in (_CONFLICT, "TransactionCanceledException"):
-                return None
-            raise translate(exc, self.access.target, doing=f"using the journal table {self.table}") from None
-        except botocore.exceptions.BotoCoreError as exc:
-            raise translate(exc, self.access.target, doing=f"using the journal table {self.table}") from None
+        with self._translated(f"using the journal table {self.table}"):
+            try:
+                return getattr(self._client, operation)(**params)
+            except botocore.exceptions.ClientError as exc:
+                if conflict_ok and error_code(exc) in (_CONFLICT, "TransactionCanceledException"):
+                    return None
+                raise
 
     def _get(self, pk: str, sk: str) -> dict[str, Any] | None:
         answer = self._call("get_item", TableName=self.table, Key=_key(pk, sk), ConsistentRead=True)
@@ -114,11 +123,14 @@ class DynamoJournal(Journal):
     # --- the table -----------------------------------------------------------------
 
     def _ensure_table(self) -> None:
-        try:
-            description = self._client.describe_table(TableName=self.table)["Table"]
-        except botocore.exceptions.ClientError as exc:
-            if error_code(exc) != "ResourceNotFoundException":
-                raise translate(exc, self.access.target, doing=f"opening the journal table {self.table}") from None
+        with self._translated(f"opening the journal table {self.table}"):
+            try:
+                description = self._client.describe_table(TableName=self.table)["Table"]
+            except botocore.exceptions.ClientError as exc:
+                if error_code(exc) != "ResourceNotFoundException":
+                    raise
+                description = None
+        if description is None:
             description = self._create_table()
         keys = {k["AttributeName"]: k["KeyType"] for k in description.get("KeySchema", [])}
         if keys != {"pk": "HASH", "sk": "RANGE"}:
@@ -138,26 +150,27 @@ class DynamoJournal(Journal):
             )
 
     def _create_table(self) -> dict[str, Any]:
-        try:
-            self._client.create_table(
-                TableName=self.table,
-                KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-                AttributeDefinitions=[
-                    {"AttributeName": "pk", "AttributeType": "S"},
-                    {"AttributeName": "sk", "AttributeType": "S"},
-                ],
-                BillingMode="PAY_PER_REQUEST",
-                Tags=[{"Key": "v6wizard:journal", "Value": "true"}],
-            )
-        except botocore.exceptions.ClientError as exc:
-            # ResourceInUse: another run created it since our describe; wait for it like our own.
-            if error_code(exc) != "ResourceInUseException":
-                raise translate(exc, self.access.target, doing=f"creating the journal table {self.table}") from None
-        waiter = self._client.get_waiter("table_exists")
-        try:
-            waiter.wait(TableName=self.table, WaiterConfig={"Delay": 1, "MaxAttempts": 120})
-        except botocore.exceptions.WaiterError as exc:
-            raise JournalError(f"The DynamoDB table {self.table} did not become active ({exc}); try again.") from None
+        with self._translated(f"creating the journal table {self.table}"):
+            try:
+                self._client.create_table(
+                    TableName=self.table,
+                    KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+                    AttributeDefinitions=[
+                        {"AttributeName": "pk", "AttributeType": "S"},
+                        {"AttributeName": "sk", "AttributeType": "S"},
+                    ],
+                    BillingMode="PAY_PER_REQUEST",
+                    Tags=[{"Key": "v6wizard:journal", "Value": "true"}],
+                )
+            except botocore.exceptions.ClientError as exc:
+                # ResourceInUse: another run created it since our describe; wait for it like our own.
+                if error_code(exc) != "ResourceInUseException":
+                    raise
+        with self._translated(f"waiting for the journal table {self.table}"):
+            try:
+                self._client.get_waiter("table_exists").wait(TableName=self.table, WaiterConfig={"Delay": 1, "MaxAttempts": 120})
+            except botocore.exceptions.WaiterError as exc:
+                raise JournalError(f"The DynamoDB table {self.table} did not become active ({exc}); try again.") from None
         return self._call("describe_table", TableName=self.table)["Table"]  # type: ignore[index]
 
     # --- sessions ------------------------------------------------------------------
