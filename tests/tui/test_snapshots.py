@@ -169,3 +169,33 @@ def test_summary(snap_compare) -> None:
         await pilot.pause()
 
     assert snap_compare(FixedApp(), terminal_size=SIZE, run_before=show)
+
+
+def test_connect_profile_and_region(snap_compare) -> None:
+    """Connect: the profile picker on "(default credentials)" (the test's AWS config has no profiles), the region
+    picker on us-east-1 from botocore's region list, the Connect button, who the credentials belong to
+    (arn:aws:iam::123456789012:user/operator) and the note that temporary credentials stay in the OS keyring."""
+    from textual.widgets import Select
+
+    from v6wizard.tui.screens.connect import ConnectScreen
+
+    async def show(pilot: Pilot) -> None:
+        await connected(pilot)
+        await pilot.app.push_screen(ConnectScreen())
+        await wait_for(pilot, lambda: pilot.app.screen.query_one("#region", Select).value == "us-east-1", what="the region list")
+        await pilot.pause()
+
+    assert snap_compare(FixedApp(), terminal_size=SIZE, run_before=show)
+
+
+def test_mfa_prompt(snap_compare) -> None:
+    """The MFA dialog botocore's assume-role prompt opens: the profile's prompt text and a masked code input."""
+    from v6wizard.tui.screens.dialogs import MfaDialog
+
+    async def show(pilot: Pilot) -> None:
+        await connected(pilot)
+        await pilot.app.push_screen(MfaDialog("Enter MFA code for arn:aws:iam::123456789012:mfa/operator: "))
+        await pilot.press(*"123456")
+        await pilot.pause()
+
+    assert snap_compare(FixedApp(), terminal_size=SIZE, run_before=show)

@@ -22,7 +22,7 @@ from textual.message_pump import MessagePump
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerFailed, WorkerState
 
-from v6wizard.errors import Cancelled, V6WizardError
+from v6wizard.errors import Cancelled, CredentialsError, V6WizardError
 from v6wizard.tui.backend import AccessFactory, Backend, default_access_factory
 from v6wizard.tui.messages import Connected, EngineEventMessage, RunFinished
 from v6wizard.tui.screens.dialogs import ConfirmDialog, ErrorDialog, MfaDialog
@@ -115,7 +115,7 @@ class WizardApp(App[int]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="connect")
     def connect(self, target: AwsTarget) -> None:
         """Build AWS access for `target`, check who we are and list unfinished sessions."""
-        access = self.access_factory(target, self._prompt_mfa)
+        access = self.access_factory(target, self.prompt_mfa)
         backend = Backend(
             access, journal_spec=self.journal_spec, cutover_settings=self.cutover_settings, cutover_clock=self.cutover_clock
         )
@@ -130,7 +130,7 @@ class WizardApp(App[int]):
         self.backend = backend
         self.target = backend.target
 
-    def _prompt_mfa(self, prompt: str) -> str:
+    def prompt_mfa(self, prompt: str) -> str:
         """Called by botocore on a worker thread: ask on the UI thread and wait for the answer."""
         answer: list[str] = []
         done = threading.Event()
@@ -142,7 +142,7 @@ class WizardApp(App[int]):
         self.call_from_thread(self.push_screen, MfaDialog(prompt), dismissed)
         done.wait()
         if not answer[0]:
-            raise V6WizardError("No MFA code was given; the profile's role was not assumed.")
+            raise CredentialsError("No MFA code was given, so the profile's role was not assumed; connect again to retry.")
         return answer[0]
 
     @on(Connected)
