@@ -102,24 +102,8 @@ def evaluate_gates(
     new_attempts = calls + new.throttles
     new_throttle_rate = 100.0 * new.throttles / new_attempts if new_attempts else 0.0
 
-    error_rise = new_error_rate - old.error_rate
-    checks.append(
-        GateCheck(
-            name="error-rate",
-            passed=error_rise <= thresholds.max_error_rate_increase,
-            detail=f"new {new_error_rate:.2f}% vs old {old.error_rate:.2f}% "
-            f"(+{max(error_rise, 0):.2f} points, limit +{thresholds.max_error_rate_increase:g})",
-        )
-    )
-    throttle_rise = new_throttle_rate - old.throttle_rate
-    checks.append(
-        GateCheck(
-            name="throttles",
-            passed=throttle_rise <= thresholds.max_throttle_increase,
-            detail=f"new {new_throttle_rate:.2f}% vs old {old.throttle_rate:.2f}% "
-            f"(+{max(throttle_rise, 0):.2f} points, limit +{thresholds.max_throttle_increase:g})",
-        )
-    )
+    checks.append(_rise_check("error-rate", new_error_rate, old.error_rate, thresholds.max_error_rate_increase))
+    checks.append(_rise_check("throttles", new_throttle_rate, old.throttle_rate, thresholds.max_throttle_increase))
     if enough and new.p99_ms is not None and old.p99_ms:
         ratio = new.p99_ms / old.p99_ms
         checks.append(
@@ -140,3 +124,13 @@ def evaluate_gates(
         checks.append(GateCheck(name="traffic", passed=False, detail=detail))
         return Verdict(outcome="low-traffic", reason=f"too little traffic on the new version: {detail}", checks=checks)
     return Verdict(outcome="pass", reason="every gate passed", checks=checks)
+
+
+def _rise_check(name: Literal["error-rate", "throttles"], new_rate: float, old_rate: float, limit: float) -> GateCheck:
+    """A rate gate: the new version's rate may exceed the old one's by at most `limit` points."""
+    rise = new_rate - old_rate
+    return GateCheck(
+        name=name,
+        passed=rise <= limit,
+        detail=f"new {new_rate:.2f}% vs old {old_rate:.2f}% (+{max(rise, 0):.2f} points, limit +{limit:g})",
+    )

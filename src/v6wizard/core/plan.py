@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 from ipaddress import IPv6Network
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, Field
 
@@ -35,16 +35,8 @@ StepName = Literal[
     "cutover",
 ]
 
-STEP_ORDER: tuple[StepName, ...] = (
-    "vpc-cidr",
-    "subnets",
-    "egress-gateway",
-    "routes",
-    "network-acls",
-    "security-groups",
-    "functions",
-    "cutover",
-)
+STEP_ORDER: tuple[StepName, ...] = get_args(StepName)
+"""The steps in the order they are applied (undone in reverse): the one list is StepName's."""
 
 STEP_TITLES: dict[str, str] = {
     "vpc-cidr": "VPC IPv6 block",
