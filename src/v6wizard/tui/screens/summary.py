@@ -46,14 +46,15 @@ class SummaryScreen(Screen[None]):
         yield ContextBar(id="context")
         with Vertical(id="summary-body"):
             yield Static(f"Session [b]{session_id}[/b]", id="summary-session", classes="section-title")
-            table: DataTable[str] = DataTable(id="changes", cursor_type="row", zebra_stripes=True)
-            table.add_columns("Phase", "Action", "Resource ids")
-            yield table
+            # Above the table, so a long list of changes never pushes the way back off the screen.
             yield Static(
                 f"To undo everything later:  [b]v6wizard rollback {session_id} --yes[/b]\n"
                 f"Journal: {self.app.journal_location or '?'}",
                 id="summary-howto",
             )
+            table: DataTable[str] = DataTable(id="changes", cursor_type="row", zebra_stripes=True)
+            table.add_columns("Step", "Change", "Ids AWS returned")
+            yield table
         yield Footer()
 
     def on_mount(self) -> None:
@@ -81,7 +82,10 @@ class SummaryScreen(Screen[None]):
                 result = f"failed: {entry.error_code} {entry.error_message}".strip()
             else:
                 continue
-            table.add_row(entry.phase, entry.action_id, result)
+            step, _, change = entry.action_id.partition(":")
+            if entry.phase == "rollback":
+                change = f"undo {change}"
+            table.add_row(step, change, result)
         if table.row_count == 0:
             table.add_row("", "Nothing was changed in this session.", "")
 
