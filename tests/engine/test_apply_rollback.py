@@ -10,7 +10,7 @@ from v6wizard.aws.snapshot import diff_snapshots, take_snapshot
 from v6wizard.demo import scenarios
 from v6wizard.engine.runner import Engine
 
-from engine.helpers import Events, journal_at, make_plan
+from engine.helpers import Events, journal_at, make_plan, replan_leftovers
 from engine.scenario import small
 
 
@@ -27,8 +27,7 @@ def test_small_apply_then_rollback_restores_the_snapshot(access, tmp_path: Path)
     assert [s.status for s in state.steps if not s.empty and s.name != "cutover"] == ["applied"] * len(
         [s for s in state.steps if not s.empty and s.name != "cutover"]
     )
-    replan = make_plan(access, info.vpc_id)
-    assert [a.id for a in replan.actions() if a.step != "cutover"] == []
+    assert replan_leftovers(access, info.vpc_id) == []
     engine.rollback(session.id)
     after = take_snapshot(access, info.vpc_id)
     assert diff_snapshots(before, after) == []
@@ -60,8 +59,7 @@ def test_every_scenario_applies_replans_empty_and_rolls_back(access, tmp_path: P
     engine.apply(session.id, until="functions")
     state = engine.state(session.id)
     assert {s.status for s in state.steps if not s.empty and s.name != "cutover"} <= {"applied"}
-    replan = make_plan(access, info.vpc_id)
-    assert [a.id for a in replan.actions() if a.step != "cutover"] == []
+    assert replan_leftovers(access, info.vpc_id) == []
     engine.rollback(session.id)
     assert diff_snapshots(before, take_snapshot(access, info.vpc_id)) == []
     journal.close()
