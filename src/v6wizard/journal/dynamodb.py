@@ -85,6 +85,18 @@ class DynamoJournal(Journal):
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as exc:
             raise translate(exc, self.access.target, doing=doing) from None
 
+    @contextmanager
+    def _reading(self, what: str) -> Iterator[None]:
+        """Parsing a stored item: a damaged one (edited by hand, written by another tool) is one sentence."""
+        try:
+            yield
+        except (ValueError, KeyError, TypeError, zlib.error) as exc:  # pydantic's ValidationError is a ValueError
+            reason = f"missing {exc}" if isinstance(exc, KeyError) else str(exc).splitlines()[0]
+            raise JournalError(
+                f"The {what} in {self.location} is damaged or unreadable ({reason}); repair or delete that item, "
+                "or start a new session."
+            ) from None
+
     def _call(self, operation: str, *, conflict_ok: bool = False, **params: Any) -> dict[str, Any] | None:
         """One client call; a lost condition returns None when conflict_ok, any other failure is one sentence."""
         with self._translated(f"using the journal table {self.table}"):
@@ -143,7 +155,8 @@ class DynamoJournal(Journal):
             ConditionExpression="attribute_not_exists(pk)",
         )
         meta = self._get("META", "SCHEMA") or {}
-        version = int(meta.get("version", {}).get("N", "0"))
+        with self._reading("schema version"):
+            version = int(meta.get("version", {}).get("N", "0"))
         if version > SCHEMA_VERSION:
             raise JournalError(
                 f"The journal {self.location} was written by a newer v6wizard (schema {version}); upgrade v6wizard."
@@ -187,10 +200,8 @@ class DynamoJournal(Journal):
         items = self._query(f"SESSION#{session_id}", f"{kind}#")
         if not items:
             return None
-        try:
+        with self._reading(f"{kind.lower()} of session {session_id}"):
             return zlib.decompress(b"".join(item["blob"]["B"] for item in items))
-        except zlib.error as exc:
-            raise JournalError(f"The {kind.lower()} of session {session_id} in {self.location} is damaged ({exc}).") from None
 
     def create_session(self, plan: Plan, snapshot: dict[str, Any] | None = None) -> SessionInfo:
         assert_no_secrets(plan)
@@ -221,10 +232,11 @@ class DynamoJournal(Journal):
         data = info.model_dump(mode="json", exclude={"id"})
         return {key: _s(str(value)) for key, value in data.items()}
 
-    @staticmethod
-    def _info(item: dict[str, Any]) -> SessionInfo:
-        fields = {key: value["S"] for key, value in item.items() if key not in ("pk", "sk") and "S" in value}
-        return SessionInfo.model_validate({**fields, "id": item["sk"]["S"]})
+    def _info(self, item: dict[str, Any]) -> SessionInfo:
+        session_id = item.get("sk", {}).get("S", "?")
+        with self._reading(f"session {session_id}"):
+            fields = {key: value["S"] for key, value in item.items() if key not in ("pk", "sk") and "S" in value}
+            return SessionInfo.model_validate({**fields, "id": session_id})
 
     def sessions(self, account_id: str | None = None, region: str | None = None) -> list[SessionInfo]:
         found = [self._info(item) for item in self._query("SESSIONS")]
@@ -245,12 +257,14 @@ class DynamoJournal(Journal):
         blob = self._blob(session_id, "PLAN")
         if blob is None:
             raise self._unknown(session_id)
-        return Plan.model_validate_json(blob)
+        with self._reading(f"plan of session {session_id}"):
+            return Plan.model_validate_json(blob)
 
     def snapshot(self, session_id: str) -> dict[str, Any] | None:
         self.session(session_id)
         blob = self._blob(session_id, "SNAPSHOT")
-        return None if blob is None else json.loads(blob)
+        with self._reading(f"snapshot of session {session_id}"):
+            return None if blob is None else json.loads(blob)
 
     def set_status(self, session_id: str, status: SessionStatus) -> None:
         done = self._call(
@@ -270,7 +284,8 @@ class DynamoJournal(Journal):
 
     def _last_seq(self, session_id: str) -> int:
         items = self._query(f"SESSION#{session_id}", "ENTRY#", newest_first=True, limit=1)
-        return int(items[0]["seq"]["N"]) if items else 0
+        with self._reading(f"last entry of session {session_id}"):
+            return int(items[0]["seq"]["N"]) if items else 0
 
     def append(self, entry: JournalEntry) -> JournalEntry:
         """Take the next free seq with a conditional put; a lost race re-reads the tail and tries the next."""
@@ -312,13 +327,16 @@ class DynamoJournal(Journal):
 
     def entries(self, session_id: str) -> list[JournalEntry]:
         self.session(session_id)
-        return [JournalEntry.model_validate_json(item["body"]["S"]) for item in self._query(f"SESSION#{session_id}", "ENTRY#")]
+        items = self._query(f"SESSION#{session_id}", "ENTRY#")
+        with self._reading(f"journal of session {session_id}"):
+            return [JournalEntry.model_validate_json(item["body"]["S"]) for item in items]
 
     # --- the session lock ----------------------------------------------------------
 
     def _holder(self, vpc_id: str) -> LockOwner | None:
         item = self._get("LOCK", vpc_id)
-        return None if item is None else LockOwner.model_validate_json(item["owner"]["S"])
+        with self._reading(f"lock on {vpc_id}"):
+            return None if item is None else LockOwner.model_validate_json(item["owner"]["S"])
 
     def _take(self, vpc_id: str, owner: LockOwner) -> None:
         """Put the lock if it is free, ours (same run), expired, or held by `dead` (a run seen to have died here)."""

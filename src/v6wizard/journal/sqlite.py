@@ -139,7 +139,7 @@ class SqliteJournal(Journal):
                     f"The journal {self.path} stayed busy for {self._busy_timeout_ms / 1000:g} s: another v6wizard "
                     "process is writing it; try again."
                 ) from None
-            except (sqlite3.DatabaseError, ValidationError) as exc:
+            except (sqlite3.DatabaseError, ValidationError, json.JSONDecodeError) as exc:
                 raise self._damaged(exc) from None
 
     def _damaged(self, exc: Exception) -> JournalError:
@@ -208,14 +208,15 @@ class SqliteJournal(Journal):
         query = f"SELECT {self._INFO_COLUMNS} FROM sessions WHERE (?1 IS NULL OR account_id = ?1) AND (?2 IS NULL OR region = ?2) ORDER BY rowid DESC"
         with self._guard():
             rows = self._db.execute(query, (account_id, region)).fetchall()
-        return [self._info(row) for row in rows]
+            return [self._info(row) for row in rows]
 
     def session(self, session_id: str) -> SessionInfo:
         with self._guard():
             row = self._db.execute(f"SELECT {self._INFO_COLUMNS} FROM sessions WHERE id = ?", (session_id,)).fetchone()
         if row is None:
             raise self._unknown(session_id)
-        return self._info(row)
+        with self._guard():
+            return self._info(row)
 
     def _unknown(self, session_id: str) -> UnknownSession:
         return UnknownSession(f"There is no session {session_id} in the journal {self.path}; run `v6wizard sessions` to list them.")
@@ -234,7 +235,8 @@ class SqliteJournal(Journal):
 
     def snapshot(self, session_id: str) -> dict[str, Any] | None:
         text = self._column(session_id, "snapshot_json")
-        return None if text is None else json.loads(text)
+        with self._guard():
+            return None if text is None else json.loads(text)
 
     def set_status(self, session_id: str, status: SessionStatus) -> None:
         with self._guard(), self._write():
