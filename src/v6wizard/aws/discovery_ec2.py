@@ -25,8 +25,8 @@ from v6wizard.core.inventory import (
     Vpc,
 )
 
-GONE_STATES = {"disassociated", "deleted", "failed"}
-"""Association states that no longer hold a block (AWS keeps them visible for a while)."""
+GONE_STATES = {"disassociating", "disassociated", "deleted", "failed"}
+"""Association states that no longer hold a block, or are giving it up (AWS keeps them visible for a while)."""
 
 LIVE_NAT_STATES = ["pending", "available"]
 
@@ -94,7 +94,7 @@ def live_subnet_ipv6(item: dict[str, Any]) -> CidrAssociation | None:
     """The subnet's IPv6 block that is not disassociated (AWS allows one at a time)."""
     for assoc in item.get("Ipv6CidrBlockAssociationSet") or []:
         state = _state(assoc.get("Ipv6CidrBlockState"))
-        if state not in GONE_STATES and state != "disassociating":
+        if state not in GONE_STATES:
             cidr = canonical_cidr(assoc.get("Ipv6CidrBlock")) or ""
             return CidrAssociation(association_id=assoc["AssociationId"], cidr=cidr, state=state)
     return None
