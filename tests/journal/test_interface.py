@@ -10,7 +10,7 @@ import pytest
 
 from v6wizard.errors import SecretInJournal, SessionLocked, UnknownSession
 from v6wizard.journal import lock_owner
-from v6wizard.journal.base import Journal, JournalEntry, utcnow
+from v6wizard.journal.base import Journal, JournalEntry, SessionInfo, utcnow
 
 
 def test_session_round_trips_plan_snapshot_and_status(journal: Journal, plan) -> None:
@@ -23,6 +23,14 @@ def test_session_round_trips_plan_snapshot_and_status(journal: Journal, plan) ->
     again = journal.session(info.id)
     assert (again.status, again.vpc_id, again.plan_fingerprint) == ("applying", "vpc-0abc", "fp-1")
     assert again.updated_at >= info.updated_at
+
+
+def test_every_backend_describes_a_new_session_as_session_info_for_plan_does(journal: Journal, plan) -> None:
+    info = journal.create_session(plan)
+    expected = SessionInfo.for_plan(plan, info.id)
+    assert info.model_dump(exclude={"created_at", "updated_at"}) == expected.model_dump(exclude={"created_at", "updated_at"})
+    assert (expected.account_id, expected.region, expected.vpc_id, expected.status) == ("123456789012", "us-east-1", "vpc-0abc", "planned")
+    assert expected.plan_fingerprint == plan.fingerprint and expected.created_at == expected.updated_at
 
 
 def test_sessions_are_listed_newest_first_and_filtered(journal: Journal, plan_for) -> None:

@@ -50,6 +50,20 @@ class SessionInfo(BaseModel):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
+    @classmethod
+    def for_plan(cls, plan: Plan, session_id: str) -> SessionInfo:
+        """A new session of `plan`: its account, region, VPC and fingerprint, planned, made now."""
+        now = utcnow()
+        return cls(
+            id=session_id,
+            account_id=plan.account_id,
+            region=plan.region,
+            vpc_id=plan.vpc_id,
+            plan_fingerprint=plan.fingerprint,
+            created_at=now,
+            updated_at=now,
+        )
+
 
 class JournalEntry(BaseModel):
     """One append-only record of a session."""

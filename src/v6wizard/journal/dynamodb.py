@@ -207,13 +207,7 @@ class DynamoJournal(Journal):
         assert_no_secrets(plan)
         assert_no_secrets(snapshot)
         while True:
-            info = SessionInfo(
-                id=new_session_id(),
-                account_id=plan.account_id,
-                region=plan.region,
-                vpc_id=plan.vpc_id,
-                plan_fingerprint=plan.fingerprint,
-            )
+            info = SessionInfo.for_plan(plan, new_session_id())
             blobs = self._blob_items(info.id, "PLAN", plan.model_dump_json().encode())
             if snapshot is not None:
                 blobs += self._blob_items(info.id, "SNAPSHOT", to_json(snapshot))

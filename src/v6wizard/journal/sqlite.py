@@ -170,13 +170,7 @@ class SqliteJournal(Journal):
         snapshot_json = None if snapshot is None else to_json(snapshot).decode()
         with self._guard():
             while True:
-                info = SessionInfo(
-                    id=new_session_id(),
-                    account_id=plan.account_id,
-                    region=plan.region,
-                    vpc_id=plan.vpc_id,
-                    plan_fingerprint=plan.fingerprint,
-                )
+                info = SessionInfo.for_plan(plan, new_session_id())
                 with self._write():
                     if self._db.execute("SELECT 1 FROM sessions WHERE id = ?", (info.id,)).fetchone():
                         continue  # a clash of 24 random bits on the same day: draw again
