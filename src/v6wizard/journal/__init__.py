@@ -3,6 +3,9 @@
 - None: the env V6WIZARD_JOURNAL if set, else `default_journal_path()` (SQLite);
 - `dynamodb://TABLE`: the team journal in a DynamoDB table (made if missing);
 - anything else: the path of an SQLite journal.
+
+A VPC's live-session lock lives in the journal, so an SQLite journal's lock holds only
+among runs that share that file; several operators or machines share `dynamodb://TABLE`.
 """
 
 from __future__ import annotations

@@ -6,6 +6,12 @@ account's resources. One connection serves every thread of the process behind a
 lock, and every write is a `BEGIN IMMEDIATE` transaction, so sequence numbers and
 the session lock stay right across processes sharing the file too. The schema
 version lives in `PRAGMA user_version`; a newer one is refused, never rewritten.
+
+The one-live-session-per-VPC lock lives in this file too, so it only keeps apart the
+runs that use this same journal file (processes and users of one machine, or one
+shared path). Runs on another machine, or pointed at another journal file, cannot see
+it: teams that migrate the same VPCs from several machines use the team journal,
+`--journal dynamodb://TABLE`.
 """
 
 from __future__ import annotations
