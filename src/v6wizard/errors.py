@@ -101,3 +101,7 @@ class AliasChanged(V6WizardError):
 
 class LowTraffic(V6WizardError):
     """Too few invocations reached the new version to judge it; the cutover waits for the operator."""
+
+
+class CutoverIncomplete(V6WizardError):
+    """Several functions of one cutover did not finish; the message lists each one's reason."""

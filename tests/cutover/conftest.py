@@ -70,7 +70,7 @@ def network(access: AwsAccess) -> dict[str, str]:
 def make_function(access: AwsAccess, network: dict[str, str]) -> Callable[..., Fn]:
     """A function with version 1 (IPv4), version 2 (dual-stack, same code) and alias `live` on 1."""
 
-    def make(name: str = "orders", *, new_code: str | None = None, alias: bool = True) -> Fn:
+    def make(name: str = "orders", *, new_code: str | None = None, new_role: str | None = None, alias: bool = True) -> Fn:
         lam = access.client("lambda")
         vpc_config = {"SubnetIds": [network["subnet"]], "SecurityGroupIds": [network["group"]]}
         lam.create_function(
@@ -81,7 +81,10 @@ def make_function(access: AwsAccess, network: dict[str, str]) -> Callable[..., F
         if new_code is not None:
             lam.update_function_code(FunctionName=name, ZipFile=_zip(new_code))
             lam.get_waiter("function_updated_v2").wait(FunctionName=name, WaiterConfig={"Delay": 0.1, "MaxAttempts": 100})
-        lam.update_function_configuration(FunctionName=name, VpcConfig={**vpc_config, "Ipv6AllowedForDualStack": True})
+        changed: dict[str, Any] = {"VpcConfig": {**vpc_config, "Ipv6AllowedForDualStack": True}}
+        if new_role is not None:  # the new version runs as another role (rule 7 refuses the split)
+            changed["Role"] = access.client("iam").create_role(RoleName=new_role, AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+        lam.update_function_configuration(FunctionName=name, **changed)
         lam.get_waiter("function_updated_v2").wait(FunctionName=name, WaiterConfig={"Delay": 0.1, "MaxAttempts": 100})
         new = lam.publish_version(FunctionName=name)["Version"]
         assert new != old

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from v6wizard.errors import Cancelled, HealthGateFailed, LowTraffic
+from v6wizard.errors import Cancelled, CutoverIncomplete, HealthGateFailed, LowTraffic
 
 from .clocks import Crash, FakeClock
 
@@ -137,7 +137,7 @@ def test_all_or_nothing_rolls_every_function_back(harness) -> None:
     h.healthy_traffic(good, t0, minutes=12)
     h.healthy_traffic(bad, t0, minutes=12, new_errors=30, from_minute=6)
 
-    with pytest.raises(HealthGateFailed, match="2 of 2 cutovers did not finish"):
+    with pytest.raises(CutoverIncomplete, match="2 of 2 cutovers did not finish"):
         h.run(all_or_nothing=True)
 
     for fn in (good, bad):
@@ -167,7 +167,7 @@ def test_operator_promote_and_abort(harness) -> None:
     assert h.clock.now() == t0 + timedelta(seconds=60)
 
 
-def test_pause_holds_the_stage_until_resumed(harness) -> None:
+def test_pause_holds_the_stage_and_stops_its_bake_clock(harness) -> None:
     h = harness()
     fn, t0 = h.fns[0], h.clock.now()
     h.healthy_traffic(fn, t0, minutes=20)
@@ -176,8 +176,9 @@ def test_pause_holds_the_stage_until_resumed(harness) -> None:
 
     h.run()
 
-    starts = [e.data["started_at"] for e in h.entries(fn, "stage")]
-    assert starts[1] == (t0 + timedelta(minutes=8)).isoformat()
+    starts = [e.data["started_at"] for e in h.entries(fn, "stage") if e.data["stage"] == 1]
+    # Paused from the first poll (1 m) to the poll at 8 m: the 5-minute bake ends 7 minutes later.
+    assert starts[0] == (t0 + timedelta(minutes=12)).isoformat()
 
 
 def test_rollback_returns_a_finished_cutover_to_the_old_version(harness) -> None:

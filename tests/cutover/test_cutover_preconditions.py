@@ -181,3 +181,36 @@ def test_cloudwatch_failure_mid_bake_stops_and_leaves_the_alias_for_the_operator
     assert _weights(h.alias(fn)) == {fn.new: 0.1}
     failure = h.entries(fn, "failure")[-1]
     assert failure.error_code == "AccessDenied" and failure.data["rolled_back"] is False
+
+
+def test_refused_cutover_never_repairs_or_creates_the_alias_first(harness, recorder) -> None:
+    changed_code = "def handler(event, context):\n    return 2\n"
+    h = harness(new_code=changed_code)
+    fn = h.fns[0]
+    _split(h, fn)
+    recorder.operations.clear()
+
+    with pytest.raises(CutoverRefused, match="different code \\(CodeSha256\\)"):
+        h.run(repair="reset")
+    assert recorder.mutating == []
+    assert _weights(h.alias(fn)) == {fn.new: 0.3}  # still the leftover split, untouched
+
+    h2 = harness(("billing",), new_code=changed_code, alias=False)
+    recorder.operations.clear()
+    with pytest.raises(CutoverRefused, match="different code \\(CodeSha256\\)"):
+        h2.run(create_alias=True)
+    assert recorder.mutating == []
+    assert h2.entries(h2.fns[0]) == []
+
+
+def test_new_version_with_another_role_is_refused_before_any_change(harness, recorder) -> None:
+    h = harness(new_role="other-role")
+    fn = h.fns[0]
+    recorder.operations.clear()
+
+    with pytest.raises(CutoverRefused, match="execution role .*other-role on version") as refused:
+        h.run()
+
+    assert "re-apply the functions step" in str(refused.value)
+    assert recorder.mutating == []
+    assert h.alias(fn)["FunctionVersion"] == fn.old and _weights(h.alias(fn)) == {}

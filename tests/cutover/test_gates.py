@@ -82,8 +82,10 @@ def test_low_traffic_extends_up_to_the_limit_then_stops() -> None:
     assert decide(SCHEDULE, at.model_copy(update={"extensions": 2}), T0 + timedelta(minutes=15), LOW, 2).kind == "stop-low-traffic"
 
 
-def test_final_stage_finishes_after_its_watch() -> None:
+def test_final_stage_finishes_after_its_watch_but_never_on_low_traffic() -> None:
     schedule = parse_schedule("25%:1m,100%:2m")
     at = StagePosition(stage=1, started_at=T0)
+    passed = Verdict(outcome="pass", reason="all gates passed")
     assert decide(schedule, at, T0 + timedelta(minutes=1), LOW, 0).kind == "hold"
-    assert decide(schedule, at, T0 + timedelta(minutes=2), LOW, 0).kind == "finish"
+    assert decide(schedule, at, T0 + timedelta(minutes=2), passed, 0).kind == "finish"
+    assert decide(schedule, at, T0 + timedelta(minutes=2), LOW, 0).kind == "stop-low-traffic"

@@ -103,3 +103,20 @@ def test_provisioned_concurrency_fails_on_a_weighted_alias(lam: Any, ec2: Any, f
     lam.update_alias(FunctionName=name, Name="live", RoutingConfig={"AdditionalVersionWeights": {"2": 0.1}})
     code = error_code(lam.put_provisioned_concurrency_config, FunctionName=name, Qualifier="live", ProvisionedConcurrentExecutions=2)
     assert code == "InvalidParameterValueException"
+
+
+def test_alias_routing_needs_both_versions_to_share_the_role(access: Any, lam: Any, ec2: Any, function: dict[str, Any]) -> None:
+    name = function["name"]
+    lam.publish_version(FunctionName=name)
+    other = access.client("iam").create_role(RoleName="other-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    lam.update_function_configuration(FunctionName=name, Role=other)
+    wait_update_done(lam, name)
+    assert lam.publish_version(FunctionName=name)["Version"] == "2"
+    lam.create_alias(FunctionName=name, Name="live", FunctionVersion="1")
+
+    split = {"AdditionalVersionWeights": {"2": 0.1}}
+    assert error_code(lam.update_alias, FunctionName=name, Name="live", RoutingConfig=split) == "InvalidParameterValueException"
+    assert error_code(lam.create_alias, FunctionName=name, Name="canary", FunctionVersion="1", RoutingConfig=split) == "InvalidParameterValueException"
+    assert lam.get_alias(FunctionName=name, Name="live").get("RoutingConfig", {}).get("AdditionalVersionWeights", {}) == {}
+    # Moving the alias wholesale to the other version is allowed: only a split needs a shared role.
+    assert lam.update_alias(FunctionName=name, Name="live", FunctionVersion="2")["FunctionVersion"] == "2"

@@ -11,7 +11,8 @@ Strict (DESIGN.md rules 5-7):
   sees `Successful`); another update or a publish meanwhile is a 409
   `ResourceConflictException`;
 7 alias routing: one additional version, published and numeric, not the primary,
-  weight in [0, 1]; `RevisionId` rotates on every change and a stale one is a 412
+  weight in [0, 1]; both versions with the same role and dead-letter config (moto keeps
+  no dead-letter config, so in practice the role); `RevisionId` rotates on every change and a stale one is a 412
   `PreconditionFailedException`; provisioned concurrency (which moto lacks, so it is
   kept here) is refused on a weighted alias.
 """
@@ -229,11 +230,13 @@ class LambdaLayer(Layer):
         if not 0.0 <= float(weight) <= 1.0:
             return _invalid(f"Invalid weight {weight} for version {version}: weights must be between 0.0 and 1.0.")
         try:
-            known = {str(v.version) for v in lambda_backend(call).list_versions_by_function(name)}
+            known = {str(v.version): v for v in lambda_backend(call).list_versions_by_function(name)}
         except Exception:  # noqa: BLE001 - an unknown function is moto's to refuse
             return None
         if str(version) not in known:
             return rest_json_error("ResourceNotFoundException", f"Function not found: arn:aws:lambda:{call.region}:{call.account}:function:{name}:{version}", 404)
+        if str(primary) in known:
+            return _shared_config(known[str(primary)].get_configuration(), known[str(version)].get_configuration())
         return None
 
     def _on_PutProvisionedConcurrencyConfig(self, call: Call, downstream: Callable[[], Answer]) -> Answer:
@@ -278,6 +281,19 @@ class LambdaLayer(Layer):
         with self._lock:
             self._provisioned.pop((call.account, call.region, function_name(call), call.query.get("Qualifier", "")), None)
         return Answer(204, [], b"")
+
+
+def _shared_config(primary: dict[str, Any], additional: dict[str, Any]) -> Answer | None:
+    """Rule 7: both versions of a weighted alias must have the same role and dead-letter config.
+
+    AWS's exact wording is not documented; this is a close approximation with the same error code."""
+    for key, label in (("Role", "execution role"), ("DeadLetterConfig", "dead-letter queue configuration")):
+        if (primary.get(key) or None) != (additional.get(key) or None):
+            return _invalid(
+                f"The {label} of version {additional.get('Version')} does not match the {label} of version "
+                f"{primary.get('Version')}: versions in an alias's routing configuration must share it."
+            )
+    return None
 
 
 def _essence(config: dict[str, Any]) -> str:

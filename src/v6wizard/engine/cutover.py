@@ -19,13 +19,14 @@ from pydantic import BaseModel, Field
 from v6wizard.aws.executor import Executor
 from v6wizard.aws.session import AwsAccess
 from v6wizard.core.gates import GateThresholds
+from v6wizard.core.cutover_plan import StagePosition
 from v6wizard.core.plan import Action, Plan, resolve
 from v6wizard.engine.cutover_alias import AliasOps, changed_error
 from v6wizard.engine.cutover_checks import CutoverChecks
 from v6wizard.engine.cutover_control import Clock, CutoverControl, SystemClock
 from v6wizard.engine.cutover_function import CutoverContext, FunctionCutover, stage_position_from
 from v6wizard.engine.events import EngineEvent
-from v6wizard.errors import AliasChanged, Cancelled, CutoverRefused, HealthGateFailed, V6WizardError
+from v6wizard.errors import AliasChanged, Cancelled, CutoverIncomplete, CutoverRefused, V6WizardError
 from v6wizard.journal.base import Journal, JournalEntry
 
 CUTOVER_PREFIX = "cutover:shift:"
@@ -176,6 +177,10 @@ class CutoverRunner:
             return fc
         if past.get("old") and past.get("position") is not None:
             return self._resume(action.id, function, alias, new, past)
+        if past.get("old"):
+            restarted = self._restart(action.id, function, alias, new, past["old"])
+            if restarted is not None:
+                return restarted
         state = self.checks.prepare(
             function, alias, new,
             old_hint=old_hint,
@@ -194,6 +199,7 @@ class CutoverRunner:
     def _resume(self, action_id: str, function: str, alias: str, new: str, past: dict[str, Any]) -> FunctionCutover:
         """Continue a journaled cutover at its stage and bake clock, if the alias is as we left it."""
         fc = FunctionCutover(self.ctx, action_id, function, alias, new, past["old"])
+        fc.restore_pause(past.get("paused_seconds", 0.0), past.get("paused_since"))
         position = past["position"]
         current = self.ops.get(function, alias)
         if current is not None and not current.same_routing(*fc.routing_for(position.stage)):
@@ -202,6 +208,7 @@ class CutoverRunner:
                 # Interrupted between moving the alias and journaling the stage: the move happened.
                 position = position.model_copy(update={"stage": following, "started_at": self.clock.now(), "extensions": 0})
                 past["low_traffic"] = False
+                fc.restore_pause(0.0, None)
             else:
                 expected = current.model_copy(update=dict(zip(("version", "weights"), fc.routing_for(position.stage))))
                 fc.stop_changed(changed_error(expected, current))
@@ -212,9 +219,29 @@ class CutoverRunner:
         if past.get("low_traffic"):
             # The operator chose to keep watching: a fresh bake for the same stage.
             position = position.model_copy(update={"started_at": self.clock.now(), "extensions": 0})
+            fc.restore_pause(0.0, None)
         fc.expected = current
         fc.set_position(position)
         return fc
+
+    def _restart(self, action_id: str, function: str, alias: str, new: str, old: str) -> FunctionCutover | None:
+        """A cutover that stopped between its intent and its first journaled stage, picked up at stage 0.
+
+        The checks passed before the intent was written. If the first move landed (the alias is at
+        stage 0's routing) that stage's bake starts now; if the alias is still unsplit on the old
+        version, `run` makes the first move again. Anything else is for the preconditions to judge."""
+        fc = FunctionCutover(self.ctx, action_id, function, alias, new, old)
+        current = self.ops.get(function, alias)
+        if current is None:
+            return None
+        if current.same_routing(*fc.routing_for(0)):
+            fc.expected = current
+            fc.set_position(StagePosition(stage=0, started_at=self.clock.now()))
+            return fc
+        if current.same_routing(old, {}):
+            fc.expected = current
+            return fc
+        return None
 
     def _start(self, fc: FunctionCutover) -> None:
         params = {"FunctionName": fc.function, "Name": fc.alias, "FunctionVersion": fc.new, "RoutingConfig": {"AdditionalVersionWeights": {}}}
@@ -229,25 +256,33 @@ class CutoverRunner:
             fc.fail("failed", error, getattr(error, "code", "") or type(error).__name__, str(error), rolled_back=False)
 
     def _past(self, action_id: str) -> dict[str, Any]:
-        """What the journal says about an action's earlier attempts (for resume)."""
+        """What the journal says about an action's earlier attempts (for resume).
+
+        Only a finished rollback (or a failed gate, which rolls back) starts the cutover over. Any
+        other failure (an AWS error, someone else's alias change, low traffic) keeps the old version
+        and the journaled stage, so resume checks the alias against that stage and continues its clock.
+        """
         state: dict[str, Any] = {}
         for entry in self.journal.entries(self.session_id):
             if entry.action_id != action_id:
                 continue
             if entry.phase == "rollback":
-                state = {}
+                if entry.kind == "outcome":
+                    state = {}
             elif entry.kind == "intent":
                 state = {"old": entry.data.get("old_version")}
             elif entry.kind == "stage" and state:
                 state["position"] = stage_position_from(entry.data)
+                state["paused_seconds"] = float(entry.data.get("paused_seconds") or 0.0)
+                state["paused_since"] = entry.data.get("paused_since")
                 state["low_traffic"] = False
             elif entry.kind == "outcome":
                 state["done"] = True
             elif entry.kind == "failure":
-                if entry.error_code == "LowTraffic" and state:
-                    state["low_traffic"] = True
-                else:
+                if entry.error_code == "HealthGateFailed" or entry.data.get("rolled_back"):
                     state = {}
+                elif entry.error_code == "LowTraffic" and state:
+                    state["low_traffic"] = True
         return state
 
     def _journaled_old(self, action_id: str) -> str | None:
@@ -269,6 +304,9 @@ class CutoverRunner:
             fc.fail("failed", error, getattr(error, "code", "") or type(error).__name__, str(error), rolled_back=False)
 
     def _roll_back_all(self, cutovers: list[FunctionCutover]) -> None:
+        """All-or-nothing: every other function goes back to its old version, finished ones included
+        (none keeps the new version when one failed). One function's error is journaled as its own
+        failure and does not stop the rollback of the others."""
         failed = [fc.function for fc in cutovers if fc.status not in ("active", "finished")]
         reason = f"all-or-nothing: {', '.join(failed)} did not pass"
         for fc in cutovers:
@@ -279,6 +317,9 @@ class CutoverRunner:
                 fc.roll_back(current, reason, status="rolled-back")
             except AliasChanged as error:
                 fc.stop_changed(error)
+            except V6WizardError as error:
+                code = getattr(error, "code", "") or type(error).__name__
+                fc.fail("failed", error, code, f"{reason}, but its rollback failed: {error}", rolled_back=False)
 
     def _raise_if_unfinished(self, cutovers: list[FunctionCutover]) -> None:
         unfinished = [fc for fc in cutovers if fc.status != "finished"]
@@ -286,10 +327,8 @@ class CutoverRunner:
             return
         if len(unfinished) == 1 and unfinished[0].error is not None:
             raise unfinished[0].error
-        first = next((fc.error for fc in unfinished if isinstance(fc.error, HealthGateFailed)), None)
-        first = first or next(fc.error for fc in unfinished if fc.error is not None)
-        summary = "; ".join(str(fc.error) for fc in unfinished if fc.error is not None)
-        raise type(first)(f"{len(unfinished)} of {len(cutovers)} cutovers did not finish: {summary}")
+        summary = "; ".join(str(fc.error) for fc in unfinished if fc.error is not None) or "see the journal"
+        raise CutoverIncomplete(f"{len(unfinished)} of {len(cutovers)} cutovers did not finish: {summary}")
 
     # --- journal and events ------------------------------------------------------------
 

@@ -1,9 +1,10 @@
 """The cutover's preconditions, each refused with the reason and the way out.
 
 Before any traffic moves: the new version is published, dual-stack and has the alias's
-current code; the alias exists (or `create_alias`), is not a leftover split (or
-`repair`), carries no provisioned concurrency; named alarms exist and are not in ALARM
-(or `ignore_alarms`). Creating or repairing the alias is the only change made here.
+current code, role and dead-letter config; the alias exists (or `create_alias`), is not
+a leftover split (or `repair`), carries no provisioned concurrency; named alarms exist
+and are not in ALARM (or `ignore_alarms`). Creating or repairing the alias is the only
+change made here, and only after every check passed.
 """
 
 from __future__ import annotations
@@ -69,24 +70,56 @@ class CutoverChecks:
             )
         self._check_alarms(where, alarms, ignore_alarms)
 
+        # Every read-only check runs against the alias as the create/repair would leave it;
+        # only when all pass is the alias created or repaired, so a refusal changes nothing.
         alias = self._ops.get(function, alias_name)
         if alias is None:
-            alias = self._create(function, alias_name, new_version, old_hint, create_alias, note)
-        if alias.is_split:
-            alias = self._repair(alias, repair, note)
-        if alias.version == new_version:
-            return alias
+            target = self._creatable(function, alias_name, new_version, old_hint, create_alias)
+        elif alias.is_split:
+            target = self._repair_target(alias, repair)
+        else:
+            target = alias.version
+        if target != new_version:
+            old_config = self.version_config(function, target)
+            self._check_same_code(where, function, target, new_version, old_config, new_config)
+            self._check_shared_config(where, function, target, new_version, old_config, new_config)
+            if alias is not None:
+                self._check_provisioned(alias)
 
-        old_config = self.version_config(function, alias.version)
-        old_sha = (old_config or {}).get("CodeSha256")
-        if old_sha != new_config.get("CodeSha256"):
+        if alias is None:
+            alias = self._ops.create(function, alias_name, target)
+            note(f"Created alias {where} on version {target}.", {"created_alias": alias_name, "version": target})
+        elif alias.is_split:
+            was = alias.describe()
+            alias = self._ops.update(alias, target, {})
+            note(f"Repaired split alias {where} ({repair}): now version {target}.", {"repair": repair, "was": was, "version": target})
+        return alias
+
+    def _check_same_code(
+        self, where: str, function: str, old: str, new: str, old_config: dict[str, Any] | None, new_config: dict[str, Any]
+    ) -> None:
+        if (old_config or {}).get("CodeSha256") != new_config.get("CodeSha256"):
             raise CutoverRefused(
-                f"Version {new_version} of {function} has different code (CodeSha256) than version {alias.version} "
+                f"Version {new} of {function} has different code (CodeSha256) than version {old} "
                 f"that {where} serves now; the cutover only moves traffic between versions of the same code. "
                 "Publish the dual-stack version from the alias's code, then plan again."
             )
-        self._check_provisioned(alias)
-        return alias
+
+    def _check_shared_config(
+        self, where: str, function: str, old: str, new: str, old_config: dict[str, Any] | None, new_config: dict[str, Any]
+    ) -> None:
+        """Rule 7: AWS splits an alias only between versions with the same role and dead-letter config."""
+        differs = [
+            f"{label} ({_shared(old_config, key) or 'none'} on version {old}, {_shared(new_config, key) or 'none'} on version {new})"
+            for key, label in (("Role", "execution role"), ("DeadLetterConfig", "dead-letter target"))
+            if _shared(old_config, key) != _shared(new_config, key)
+        ]
+        if differs:
+            raise CutoverRefused(
+                f"Version {new} of {function} differs from version {old} that {where} serves now in its "
+                f"{' and '.join(differs)}, and AWS refuses to split an alias between them; give $LATEST the "
+                "live version's role and dead-letter config, re-apply the functions step to publish it, then plan again."
+            )
 
     def _check_alarms(self, where: str, alarms: list[str], ignore_alarms: bool) -> None:
         if not alarms:
@@ -108,10 +141,10 @@ class CutoverChecks:
                 "wait until they clear, or pass --ignore-alarms (TUI: 'Ignore alarms') for a hotfix."
             )
 
-    def _create(
-        self, function: str, alias_name: str, new_version: str, old_hint: str | None, create_alias: bool, note: Note
-    ) -> AliasState:
-        where = f"{function}:{alias_name}"
+    def _creatable(
+        self, function: str, alias_name: str, new_version: str, old_hint: str | None, create_alias: bool
+    ) -> str:
+        """The version a missing alias would be created on; refused unless `create_alias`."""
         old = old_hint if old_hint and old_hint.isdigit() and old_hint != new_version else self._previous(function, new_version)
         if not create_alias or old is None:
             way_out = (
@@ -120,9 +153,7 @@ class CutoverChecks:
                 else "create the alias on the version that serves traffic now"
             )
             raise CutoverRefused(f"{function} has no alias {alias_name!r} to shift traffic on; {way_out}.")
-        alias = self._ops.create(function, alias_name, old)
-        note(f"Created alias {where} on version {old}.", {"created_alias": alias_name, "version": old})
-        return alias
+        return old
 
     def _previous(self, function: str, new_version: str) -> str | None:
         """The highest published version below the new one: what the function ran before."""
@@ -135,22 +166,16 @@ class CutoverChecks:
         ]
         return str(max(numbers)) if numbers else None
 
-    def _repair(self, alias: AliasState, repair: Literal["finalize", "reset"] | None, note: Note) -> AliasState:
-        where = f"{alias.function}:{alias.name}"
+    def _repair_target(self, alias: AliasState, repair: Literal["finalize", "reset"] | None) -> str:
+        """The version a leftover split alias would be repaired to; refused unless `repair`."""
         if repair is None:
             extra = next(iter(alias.weights))
             raise CutoverRefused(
-                f"Alias {where} is still split ({alias.describe()}), left over from an earlier shift; "
-                f"pass --repair-alias finalize to move it to version {extra}, or --repair-alias reset "
+                f"Alias {alias.function}:{alias.name} is still split ({alias.describe()}), left over from an earlier "
+                f"shift; pass --repair-alias finalize to move it to version {extra}, or --repair-alias reset "
                 f"to return it to version {alias.version} (TUI: 'Repair alias')."
             )
-        target = next(iter(alias.weights)) if repair == "finalize" else alias.version
-        repaired = self._ops.update(alias, target, {})
-        note(
-            f"Repaired split alias {where} ({repair}): now version {target}.",
-            {"repair": repair, "was": alias.describe(), "version": target},
-        )
-        return repaired
+        return next(iter(alias.weights)) if repair == "finalize" else alias.version
 
     def _check_provisioned(self, alias: AliasState) -> None:
         try:
@@ -165,3 +190,11 @@ class CutoverChecks:
             f"Alias {alias.function}:{alias.name} has provisioned concurrency, which AWS refuses on a weighted "
             "alias; remove it (aws lambda delete-provisioned-concurrency-config) or cut over another alias."
         )
+
+
+def _shared(config: dict[str, Any] | None, key: str) -> str | None:
+    """A version's role ARN, or its dead-letter target ARN, as compared for rule 7."""
+    value = (config or {}).get(key)
+    if isinstance(value, dict):
+        value = value.get("TargetArn")
+    return value or None

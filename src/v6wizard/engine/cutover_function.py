@@ -61,6 +61,10 @@ class FunctionCutover:
         """The alias as we last left it; anything else means someone else changed it."""
         self.status: Status = "active"
         self.error: V6WizardError | None = None
+        self.paused_seconds = 0.0
+        """Time this stage spent paused by the operator; it extends the stage's bake."""
+        self.paused_since: datetime | None = None
+        """When the current pause was first seen by a poll (None: not paused)."""
 
     # --- stage moves -----------------------------------------------------------------
 
@@ -76,13 +80,14 @@ class FunctionCutover:
         if not current.same_routing(version, weights):
             current = self.ctx.ops.update(current, version, weights)
         self.expected = current
+        self.paused_seconds, self.paused_since = 0.0, None
         self.set_position(StagePosition(stage=stage, started_at=self.ctx.clock.now(), extensions=extensions))
 
     def set_position(self, position: StagePosition) -> None:
         self.position = position
         stage = self.ctx.schedule[position.stage]
         weight = 1.0 if is_final(self.ctx.schedule, position.stage) else stage.weight
-        deadline = bake_deadline(self.ctx.schedule, position)
+        deadline = bake_deadline(self.ctx.schedule, self.bake_position(self.ctx.clock.now()))
         data = {
             "function": self.function,
             "stage": position.stage,
@@ -91,11 +96,13 @@ class FunctionCutover:
             "bake_seconds": stage.bake_seconds,
             "started_at": position.started_at.isoformat(),
             "extensions": position.extensions,
+            "paused_seconds": self.paused_seconds,
+            "paused_since": self.paused_since.isoformat() if self.paused_since else None,
             "old_version": self.old,
             "new_version": self.new,
         }
         self.ctx.record(self, "stage", data=data)
-        event = dict(data, stage_started_at=data["started_at"], next_stage_at=deadline.isoformat())
+        event = dict(data, stage_started_at=data["started_at"], next_stage_at=deadline.isoformat(), paused=self.paused_since is not None)
         self.ctx.emit(self, "cutover-stage", f"{self.function}: {stage.percent:g}% on version {self.new}", event)
 
     # --- one poll ----------------------------------------------------------------------
@@ -114,6 +121,7 @@ class FunctionCutover:
             return
 
         now = self.ctx.clock.now()
+        self.track_pause(now)
         start = self.position.started_at
         end = max(now, start + timedelta(seconds=1))
         try:
@@ -130,7 +138,8 @@ class FunctionCutover:
             {"function": self.function, "verdict": verdict.outcome, "reason": verdict.reason},
         )
 
-        decision = decide(self.ctx.schedule, self.position, now, verdict, self.ctx.max_extensions)
+        # The metrics window starts with the stage; the bake clock leaves out paused time.
+        decision = decide(self.ctx.schedule, self.bake_position(now), now, verdict, self.ctx.max_extensions)
         if decision.kind == "rollback":
             # No read first: the update is conditional on the RevisionId we left, so a change
             # by someone else still answers 412, and the rollback costs one round trip.
@@ -138,7 +147,7 @@ class FunctionCutover:
             self.roll_back(self.expected, decision.reason, status="rolled-back")
             return
         current = self.read_alias()
-        if self.ctx.control.is_paused(self.function) or decision.kind == "hold":
+        if self.paused_since is not None or decision.kind == "hold":
             return
         elif decision.kind == "advance":
             self.enter_stage(self.position.stage + 1, current)
@@ -150,6 +159,34 @@ class FunctionCutover:
             self.set_position(self.position.model_copy(update={"extensions": self.position.extensions + 1}))
         elif decision.kind == "stop-low-traffic":
             self.stop_low_traffic(decision.reason)
+
+    def track_pause(self, now: datetime) -> None:
+        """Pause stops the bake clock: note when a pause starts and ends, journaled at each edge for resume.
+
+        Pauses are seen at poll granularity (the runner reads the controls once per poll)."""
+        paused = self.ctx.control.is_paused(self.function)
+        if paused and self.paused_since is None:
+            self.paused_since = now
+        elif not paused and self.paused_since is not None:
+            self.paused_seconds += max((now - self.paused_since).total_seconds(), 0.0)
+            self.paused_since = None
+        else:
+            return
+        assert self.position is not None
+        self.set_position(self.position)
+
+    def restore_pause(self, seconds: float, since: str | None) -> None:
+        """The pause bookkeeping of a journaled stage (a resumed session ends an open pause at its first poll)."""
+        self.paused_seconds = seconds
+        self.paused_since = datetime.fromisoformat(since) if since else None
+
+    def bake_position(self, now: datetime) -> StagePosition:
+        """The position as the bake clock sees it: started later by the time spent paused."""
+        assert self.position is not None
+        paused = self.paused_seconds
+        if self.paused_since is not None:
+            paused += max((now - self.paused_since).total_seconds(), 0.0)
+        return self.position.model_copy(update={"started_at": self.position.started_at + timedelta(seconds=paused)})
 
     def poll_data(self, old: VersionStats, new: VersionStats, checks: list[Any]) -> dict[str, Any]:
         def one(version: str, stats: VersionStats) -> dict[str, Any]:
