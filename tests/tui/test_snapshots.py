@@ -124,7 +124,7 @@ def test_error_dialog(snap_compare) -> None:
         with_plan(pilot.app, session=True)
         await pilot.app.push_screen(
             ErrorDialog(
-                "AwsCallFailed",
+                "AWS call failed",
                 "AWS refused ec2 CreateRoute: You are not authorized to perform this operation (AccessDenied).",
                 next_step=f"The session {fixed.SESSION} is resumable: fix the cause, then resume it from the start screen.",
             )

@@ -8,6 +8,7 @@ started them. Every back-end call runs in a thread worker that posts messages; o
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable
 from functools import partial
@@ -209,14 +210,11 @@ class WizardApp(App[int]):
         error = event.worker.error
         if self._quitting and isinstance(error, Cancelled):
             return  # the operator asked for this stop; _exit_when_stopped ends the app
-        if isinstance(error, V6WizardError):
-            title, text = type(error).__name__, error.message
-        else:
+        if not isinstance(error, V6WizardError):
             from v6wizard.aws.errors import translate
 
-            translated = translate(error, self.target) if error is not None else None
-            title = type(translated).__name__ if translated else "Error"
-            text = str(translated or error)
+            error = translate(error, self.target) if error is not None else V6WizardError("The task failed.")
+        title, text = error_title(error), str(error)
         self.push_screen(ErrorDialog(title, text, next_step=_next_step(event.worker.group, self.session_id)))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
@@ -270,6 +268,16 @@ class WizardApp(App[int]):
     def on_unmount(self) -> None:
         if self.backend is not None:
             self.backend.close()
+
+
+def error_title(error: BaseException) -> str:
+    """The error's kind in words: AwsCallFailed -> "AWS call failed"."""
+    words = re.sub(r"(?<!^)(?=[A-Z])", " ", type(error).__name__).lower().split() or ["error"]
+    words[0] = words[0].capitalize()
+    return " ".join(_ACRONYMS.get(word.lower(), word) for word in words)
+
+
+_ACRONYMS = {"aws": "AWS", "mfa": "MFA", "vpc": "VPC"}
 
 
 def _next_step(group: str, session_id: str | None) -> str:
