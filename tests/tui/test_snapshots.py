@@ -30,13 +30,13 @@ def test_start_with_an_interrupted_session(snap_compare) -> None:
     """Start: header, the context line (account 123456789012, us-east-1, profile prod), one interrupted
     session of vpc-0a1b2c3d4e5f60001 in the table, the dry-run switch off, the journal path, and the
     footer with New migration, Resume, Roll back, Inspect, Dry run, Connect."""
-    assert snap_compare(FixedApp(), terminal_size=SIZE)
+    assert snap_compare(FixedApp(), terminal_size=SIZE, run_before=connected)
 
 
 def test_start_in_dry_run(snap_compare) -> None:
     """Start in dry run: the header says DRY RUN, the context line is highlighted and starts with DRY RUN,
     the switch is on, and the sessions table says none."""
-    assert snap_compare(FixedApp(dry_run=True, sessions=False), terminal_size=SIZE)
+    assert snap_compare(FixedApp(dry_run=True, sessions=False), terminal_size=SIZE, run_before=connected)
 
 
 def test_choose_vpc_subnets_and_functions(snap_compare) -> None:

@@ -17,19 +17,19 @@ from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import App, SystemCommand
-from textual.screen import Screen
 from textual.binding import Binding
 from textual.message_pump import MessagePump
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.worker import Worker, WorkerFailed, WorkerState
 
 from v6wizard.errors import Cancelled, CredentialsError, V6WizardError
 from v6wizard.tui.backend import AccessFactory, Backend, default_access_factory
 from v6wizard.tui.messages import Connected, EngineEventMessage, RunFinished
+from v6wizard.tui.screens.base import ConnectionAware
 from v6wizard.tui.screens.dialogs import ConfirmDialog, ErrorDialog, MfaDialog
 from v6wizard.tui.screens.start import StartScreen
 from v6wizard.tui.status import step_statuses
-from v6wizard.tui.screens.base import ConnectionAware
 
 if TYPE_CHECKING:
     from v6wizard.aws.session import AwsTarget, Identity
@@ -124,6 +124,11 @@ class WizardApp(App[int]):
         sessions = backend.open_sessions()
         self.call_from_thread(self._set_backend, backend)
         self.post_message(Connected(identity, sessions, backend.journal.location))
+        # Import the later screens here, off the UI thread, so opening one never stalls the event loop.
+        import v6wizard.tui.screens.choose  # noqa: F401
+        import v6wizard.tui.screens.cutover  # noqa: F401
+        import v6wizard.tui.screens.plan  # noqa: F401
+        import v6wizard.tui.screens.step  # noqa: F401
 
     def _set_backend(self, backend: Backend) -> None:
         if self.backend is not None and self.backend is not backend:
@@ -172,9 +177,10 @@ class WizardApp(App[int]):
         """
         assert self.backend is not None and self.plan is not None
         engine = self.backend.engine(lambda event: reply_to.post_message(EngineEventMessage(event)))
-        if self.session_id is None:
-            self.session_id = engine.start(self.plan).id
         session_id = self.session_id
+        if session_id is None:
+            session_id = engine.start(self.plan).id
+            self.call_from_thread(setattr, self, "session_id", session_id)
         try:
             if verb == "apply":
                 engine.apply(session_id, only=[step] if step else None, until=until)

@@ -56,7 +56,8 @@ class StartScreen(Screen[None]):
     def on_mount(self) -> None:
         self.watch(self.app, "dry_run", self._dry_run_changed)
         if self.app.backend is None:
-            self.app.connect(self.app.target)
+            # After the first frame: the worker's boto3 import would otherwise compete with the first paint.
+            self.call_after_refresh(self.app.connect, self.app.target)
 
     def _dry_run_changed(self, dry_run: bool) -> None:
         self.query_one("#dry-run", Switch).value = dry_run
