@@ -114,3 +114,35 @@ def test_wheel_starts_the_app_headless_with_its_own_stylesheet(installed_wheel: 
     assert "SCREEN=StartScreen" in out
     css_line = next(line for line in out.splitlines() if line.startswith("CSS="))
     assert str(installed_wheel) in css_line and "wizard.tcss" in css_line
+
+
+def test_every_third_party_import_is_a_declared_dependency() -> None:
+    """The wheel test borrows this environment's packages, so check the declarations directly."""
+    import ast
+    import importlib.metadata
+    import re
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    runtime = {_dist_name(req) for req in project["dependencies"]}
+    demo = {_dist_name(req) for req in project["optional-dependencies"]["demo"]}
+    owners = importlib.metadata.packages_distributions()
+    missing: dict[str, set[str]] = {}
+    for path in (ROOT / "src" / "v6wizard").rglob("*.py"):
+        declared = runtime | demo if {"emulator", "demo"} & set(path.relative_to(ROOT / "src" / "v6wizard").parts) else runtime
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""] if isinstance(node, ast.ImportFrom) and node.level == 0 else []
+            for name in names:
+                top = name.split(".")[0]
+                if not top or top in sys.stdlib_module_names or top == "v6wizard":
+                    continue
+                dists = {re.sub(r"[-_.]+", "-", d).lower() for d in owners.get(top, [top])}
+                if not dists & declared:
+                    missing.setdefault(top, set()).add(str(path.relative_to(ROOT)))
+    assert not missing, f"imported but not declared in pyproject.toml: {missing}"
+
+
+def _dist_name(requirement: str) -> str:
+    import re
+
+    return re.sub(r"[-_.]+", "-", re.split(r"[\s\[<>=!~;]", requirement, maxsplit=1)[0]).lower()

@@ -13,7 +13,7 @@ import abc
 from datetime import datetime, timezone
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, TypeAdapter
 
 from v6wizard.core.plan import Plan
 from v6wizard.journal.ids import current_run_id
@@ -32,6 +32,14 @@ EntryKind = Literal["intent", "outcome", "failure", "note", "stage"]
 """stage: a cutover stage change (stage index, weight, start time) in `data`."""
 
 Phase = Literal["apply", "rollback"]
+
+
+_SNAPSHOT = TypeAdapter(dict[str, Any])
+
+
+def dump_snapshot(snapshot: dict[str, Any]) -> bytes:
+    """A pre-apply snapshot as JSON (datetimes and other describe values included)."""
+    return _SNAPSHOT.dump_json(snapshot)
 
 
 def utcnow() -> datetime:

@@ -28,13 +28,12 @@ from datetime import datetime, timezone
 from typing import Any
 
 import botocore.exceptions
-from pydantic_core import to_json
 
 from v6wizard.aws.errors import error_code, translate
 from v6wizard.aws.session import AwsAccess
 from v6wizard.core.plan import Plan
 from v6wizard.errors import JournalError, UnknownSession
-from v6wizard.journal.base import Journal, JournalEntry, LockOwner, SessionInfo, SessionStatus, utcnow
+from v6wizard.journal.base import Journal, JournalEntry, LockOwner, SessionInfo, SessionStatus, dump_snapshot, utcnow
 from v6wizard.journal.ids import new_session_id
 from v6wizard.journal.locks import is_held, locked_error, may_take, run_key, this_run_key
 from v6wizard.journal.secrets import assert_no_secrets
@@ -210,7 +209,7 @@ class DynamoJournal(Journal):
             info = SessionInfo.for_plan(plan, new_session_id())
             blobs = self._blob_items(info.id, "PLAN", plan.model_dump_json().encode())
             if snapshot is not None:
-                blobs += self._blob_items(info.id, "SNAPSHOT", to_json(snapshot))
+                blobs += self._blob_items(info.id, "SNAPSHOT", dump_snapshot(snapshot))
             if sum(len(item["blob"]["B"]) for item in blobs) > MAX_TRANSACTION_BYTES or len(blobs) > 99:
                 raise JournalError(f"The plan for {plan.vpc_id} is too large for the DynamoDB journal; use an SQLite journal.")
             summary = {**_key("SESSIONS", info.id), **self._summary_attributes(info)}

@@ -26,11 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from pydantic_core import to_json
 
 from v6wizard.core.plan import Plan
 from v6wizard.errors import JournalError, UnknownSession
-from v6wizard.journal.base import Journal, JournalEntry, LockOwner, SessionInfo, SessionStatus, utcnow
+from v6wizard.journal.base import Journal, JournalEntry, LockOwner, SessionInfo, SessionStatus, dump_snapshot, utcnow
 from v6wizard.journal.ids import new_session_id
 from v6wizard.journal.locks import is_held, locked_error, may_take, run_key, this_run_key
 from v6wizard.journal.secrets import assert_no_secrets
@@ -173,7 +172,7 @@ class SqliteJournal(Journal):
         assert_no_secrets(plan)
         assert_no_secrets(snapshot)
         plan_json = plan.model_dump_json()
-        snapshot_json = None if snapshot is None else to_json(snapshot).decode()
+        snapshot_json = None if snapshot is None else dump_snapshot(snapshot).decode()
         with self._guard():
             while True:
                 info = SessionInfo.for_plan(plan, new_session_id())
