@@ -122,13 +122,15 @@ class WizardApp(App[int]):
         )
         identity = backend.identity()
         sessions = backend.open_sessions()
-        self.call_from_thread(self._set_backend, backend)
-        self.post_message(Connected(identity, sessions, backend.journal.location))
-        # Import the later screens here, off the UI thread, so opening one never stalls the event loop.
+        # Import the later screens here, off the UI thread, so opening one never stalls the event loop
+        # (and before Connected, so a quick "n" never waits on the import lock held by this thread).
         import v6wizard.tui.screens.choose  # noqa: F401
         import v6wizard.tui.screens.cutover  # noqa: F401
         import v6wizard.tui.screens.plan  # noqa: F401
         import v6wizard.tui.screens.step  # noqa: F401
+
+        self.call_from_thread(self._set_backend, backend)
+        self.post_message(Connected(identity, sessions, backend.journal.location))
 
     def _set_backend(self, backend: Backend) -> None:
         if self.backend is not None and self.backend is not backend:

@@ -9,14 +9,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, RadioButton, RadioSet, SelectionList, Static, Switch
+from textual.lazy import Lazy
+from textual.widgets import DataTable, Footer, Header, Input, Label, RadioSet, SelectionList, Static, Switch
 
 from v6wizard.core.inventory import Inventory, RegionOverview
 from v6wizard.core.plan import PlanOptions
-from v6wizard.core.schedule import DEFAULT_SCHEDULE, parse_schedule
+from v6wizard.core.schedule import parse_schedule
 from v6wizard.errors import InvalidOption
 from v6wizard.tui.messages import DiscoveryProgress, InventoryLoaded, OverviewLoaded, PlanReady
 from v6wizard.tui.widgets.context_bar import ContextBar
+from v6wizard.tui.widgets.options_form import OptionsForm
 
 if TYPE_CHECKING:
     from v6wizard.tui.app import WizardApp
@@ -56,24 +58,7 @@ class ChooseScreen(Screen[None]):
                 with Vertical():
                     yield Label("Functions to migrate", classes="section-title")
                     yield SelectionList[str](id="functions")
-            yield Label("Options", classes="section-title")
-            with Horizontal(classes="option-row"):
-                with RadioSet(id="cidr-source"):
-                    yield RadioButton("Amazon /56", value=True, id="src-amazon")
-                    yield RadioButton("IPAM pool", id="src-ipam")
-                    yield RadioButton("BYOIP pool", id="src-byoip")
-                yield Input(placeholder="pool id (IPAM or BYOIP)", id="pool-id", disabled=True)
-            with Horizontal(classes="option-row"):
-                yield Switch(value=False, id="assign-on-create")
-                yield Label("Assign IPv6 on create in migrated subnets")
-            with Horizontal(classes="option-row"):
-                yield Switch(value=False, id="public-route")
-                yield Label("Public subnets: ::/0 to their internet gateway")
-            with Horizontal(classes="option-row"):
-                yield Label("Alias")
-                yield Input("live", id="alias", classes="short")
-                yield Label("Schedule")
-                yield Input(DEFAULT_SCHEDULE, id="schedule", classes="short")
+            yield Lazy(OptionsForm(id="options"))
         yield Footer()
 
     def on_mount(self) -> None:
@@ -168,10 +153,6 @@ class ChooseScreen(Screen[None]):
             f"{inventory.vpc.id}: {len(inventory.subnets)} subnets, {len(inventory.functions)} functions, "
             f"{len(inventory.nat_gateways)} NAT gateways. Tick what to migrate, then press p."
         )
-
-    @on(RadioSet.Changed, "#cidr-source")
-    def _source_changed(self, event: RadioSet.Changed) -> None:
-        self.query_one("#pool-id", Input).disabled = event.index == 0
 
     # --- actions --------------------------------------------------------------------
 
