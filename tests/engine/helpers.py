@@ -23,21 +23,9 @@ def make_plan(access: AwsAccess, vpc_id: str, **options: Any) -> Plan:
 
 
 def replan_leftovers(access: AwsAccess, vpc_id: str, **options: Any) -> list[str]:
-    """Actions a fresh plan still wants after an apply (cutover excluded: it is not part of these runs).
-
-    AWS adds rule 101 (::/0 allow-all) to a stock default network ACL when the VPC gets its
-    IPv6 block; moto 5.2.5 does not, so the planner rightly twins the default ACL on a re-plan.
-    Those twins are left out here until the emulator's corrections add the rule; they are
-    the only exception.
-    """
-    inventory = discover(access, vpc_id)
-    default_acls = {a.id for a in inventory.network_acls if a.is_default}
-    plan = build_plan(inventory, PlanOptions(**options))
-    return [
-        a.id
-        for a in plan.actions()
-        if a.step != "cutover" and not (a.step == "network-acls" and a.resource_id in default_acls)
-    ]
+    """Actions a fresh plan still wants after an apply (cutover excluded: it is not part of these runs)."""
+    plan = build_plan(discover(access, vpc_id), PlanOptions(**options))
+    return [a.id for a in plan.actions() if a.step != "cutover"]
 
 
 def journal_at(path: Path) -> Journal:

@@ -30,7 +30,7 @@ GONE_STATES = {"disassociating", "disassociated", "deleted", "failed"}
 
 LIVE_NAT_STATES = ["pending", "available"]
 
-_ROUTE_TARGET_KEYS = (
+ROUTE_TARGET_KEYS = (
     "GatewayId",
     "EgressOnlyInternetGatewayId",
     "NatGatewayId",
@@ -119,7 +119,7 @@ def _route_from(item: dict[str, Any]) -> Route | None:
     destination = item.get("DestinationCidrBlock") or item.get("DestinationIpv6CidrBlock") or item.get("DestinationPrefixListId")
     if not destination:
         return None
-    target = next((str(item[key]) for key in _ROUTE_TARGET_KEYS if item.get(key)), "")
+    target = next((str(item[key]) for key in ROUTE_TARGET_KEYS if item.get(key)), "")
     return Route(
         destination=canonical_cidr(destination) or destination,
         target=target,

@@ -12,35 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from v6wizard.aws.discovery_ec2 import ROUTE_TARGET_KEYS, tags_of
+from v6wizard.aws.paging import batches, paginate
 from v6wizard.aws.session import AwsAccess
 
 Snapshot = dict[str, Any]
 
 _LIVE = ("associated", "associating")
-_ROUTE_TARGET_KEYS = (
-    "GatewayId",
-    "EgressOnlyInternetGatewayId",
-    "NatGatewayId",
-    "TransitGatewayId",
-    "VpcPeeringConnectionId",
-    "NetworkInterfaceId",
-    "InstanceId",
-    "LocalGatewayId",
-    "CarrierGatewayId",
-)
-
-
-def _tags(item: dict[str, Any]) -> dict[str, str]:
-    return {t["Key"]: t["Value"] for t in item.get("Tags") or []}
-
-
-def _pages(client: Any, operation: str, key: str, **kwargs: Any) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    for page in client.get_paginator(operation).paginate(**kwargs):
-        items.extend(page.get(key, []))
-    return items
-
-
 def _live_blocks(associations: list[dict[str, Any]] | None, state_key: str, cidr_key: str) -> list[str]:
     return sorted(
         a.get(cidr_key, "") for a in associations or [] if a.get(state_key, {}).get("State") in _LIVE
@@ -54,12 +32,12 @@ def _vpc(ec2: Any, vpc_id: str) -> dict[str, Any]:
         "cidr_block": vpc.get("CidrBlock"),
         "ipv4_blocks": _live_blocks(vpc.get("CidrBlockAssociationSet"), "CidrBlockState", "CidrBlock"),
         "ipv6_blocks": _live_blocks(vpc.get("Ipv6CidrBlockAssociationSet"), "Ipv6CidrBlockState", "Ipv6CidrBlock"),
-        "tags": _tags(vpc),
+        "tags": tags_of(vpc),
     }
 
 
 def _subnets(ec2: Any, vpc_filter: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    subnets = _pages(ec2, "describe_subnets", "Subnets", Filters=vpc_filter)
+    subnets = paginate(ec2, "DescribeSubnets", "Subnets", Filters=vpc_filter)
     return sorted(
         (
             {
@@ -67,7 +45,7 @@ def _subnets(ec2: Any, vpc_filter: list[dict[str, Any]]) -> list[dict[str, Any]]
                 "cidr_block": s.get("CidrBlock", ""),
                 "ipv6_blocks": _live_blocks(s.get("Ipv6CidrBlockAssociationSet"), "Ipv6CidrBlockState", "Ipv6CidrBlock"),
                 "assign_ipv6_on_creation": bool(s.get("AssignIpv6AddressOnCreation")),
-                "tags": _tags(s),
+                "tags": tags_of(s),
             }
             for s in subnets
         ),
@@ -77,12 +55,12 @@ def _subnets(ec2: Any, vpc_filter: list[dict[str, Any]]) -> list[dict[str, Any]]
 
 def _route(route: dict[str, Any]) -> dict[str, Any]:
     destination = route.get("DestinationCidrBlock") or route.get("DestinationIpv6CidrBlock") or route.get("DestinationPrefixListId")
-    target = next((route[k] for k in _ROUTE_TARGET_KEYS if route.get(k)), "")
+    target = next((route[k] for k in ROUTE_TARGET_KEYS if route.get(k)), "")
     return {"destination": destination, "target": target}
 
 
 def _route_tables(ec2: Any, vpc_filter: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    tables = _pages(ec2, "describe_route_tables", "RouteTables", Filters=vpc_filter)
+    tables = paginate(ec2, "DescribeRouteTables", "RouteTables", Filters=vpc_filter)
     result = []
     for table in tables:
         # The local route for the VPC's IPv6 block comes and goes with the block itself.
@@ -93,14 +71,28 @@ def _route_tables(ec2: Any, vpc_filter: list[dict[str, Any]]) -> list[dict[str, 
                 "subnet_ids": sorted(a["SubnetId"] for a in table.get("Associations", []) if a.get("SubnetId")),
                 "main": any(a.get("Main") for a in table.get("Associations", [])),
                 "routes": sorted(routes, key=lambda r: (str(r["destination"]), r["target"])),
-                "tags": _tags(table),
+                "tags": tags_of(table),
             }
         )
     return sorted(result, key=lambda t: t["id"])
 
 
+AWS_DEFAULT_ACL_IPV6_RULES = {(101, "allow"), (32768, "deny")}
+"""The ::/0 rules AWS itself adds to a stock default ACL when the VPC gets an IPv6 block.
+They may outlive the block, and v6wizard never creates them (its twins avoid rule 101),
+so a snapshot leaves them out: a rollback is judged on what v6wizard did."""
+
+
+def _added_by_aws(entry: dict[str, Any]) -> bool:
+    return (
+        entry.get("Ipv6CidrBlock") == "::/0"
+        and str(entry.get("Protocol")) == "-1"
+        and (entry.get("RuleNumber"), entry.get("RuleAction")) in AWS_DEFAULT_ACL_IPV6_RULES
+    )
+
+
 def _network_acls(ec2: Any, vpc_filter: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    acls = _pages(ec2, "describe_network_acls", "NetworkAcls", Filters=vpc_filter)
+    acls = paginate(ec2, "DescribeNetworkAcls", "NetworkAcls", Filters=vpc_filter)
     result = []
     for acl in acls:
         entries = [
@@ -113,6 +105,7 @@ def _network_acls(ec2: Any, vpc_filter: list[dict[str, Any]]) -> list[dict[str, 
                 "ports": [e.get("PortRange", {}).get("From"), e.get("PortRange", {}).get("To")],
             }
             for e in acl.get("Entries", [])
+            if not (acl.get("IsDefault") and _added_by_aws(e))
         ]
         result.append(
             {
@@ -125,15 +118,15 @@ def _network_acls(ec2: Any, vpc_filter: list[dict[str, Any]]) -> list[dict[str, 
 
 
 def _gateways(ec2: Any, vpc_id: str, vpc_filter: list[dict[str, Any]]) -> dict[str, list[str]]:
-    igws = _pages(ec2, "describe_internet_gateways", "InternetGateways", Filters=[{"Name": "attachment.vpc-id", "Values": [vpc_id]}])
+    igws = paginate(ec2, "DescribeInternetGateways", "InternetGateways", Filters=[{"Name": "attachment.vpc-id", "Values": [vpc_id]}])
     eigws = [
         g["EgressOnlyInternetGatewayId"]
-        for g in _pages(ec2, "describe_egress_only_internet_gateways", "EgressOnlyInternetGateways")
+        for g in paginate(ec2, "DescribeEgressOnlyInternetGateways", "EgressOnlyInternetGateways")
         if any(a.get("VpcId") == vpc_id and a.get("State") in ("attached", "attaching") for a in g.get("Attachments") or [])
     ]
     nats = [
         n["NatGatewayId"]
-        for n in _pages(ec2, "describe_nat_gateways", "NatGateways", Filter=vpc_filter)
+        for n in paginate(ec2, "DescribeNatGateways", "NatGateways", Filter=vpc_filter)
         if n.get("State") in ("pending", "available")
     ]
     return {
@@ -144,10 +137,14 @@ def _gateways(ec2: Any, vpc_id: str, vpc_filter: list[dict[str, Any]]) -> dict[s
 
 
 def _security_group_rules(ec2: Any, vpc_filter: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    group_ids = [g["GroupId"] for g in _pages(ec2, "describe_security_groups", "SecurityGroups", Filters=vpc_filter)]
+    group_ids = [g["GroupId"] for g in paginate(ec2, "DescribeSecurityGroups", "SecurityGroups", Filters=vpc_filter)]
     if not group_ids:
         return []
-    rules = _pages(ec2, "describe_security_group_rules", "SecurityGroupRules", Filters=[{"Name": "group-id", "Values": group_ids}])
+    rules = [
+        rule
+        for batch in batches(group_ids)
+        for rule in paginate(ec2, "DescribeSecurityGroupRules", "SecurityGroupRules", Filters=[{"Name": "group-id", "Values": batch}])
+    ]
     return sorted(
         (
             {
@@ -157,7 +154,7 @@ def _security_group_rules(ec2: Any, vpc_filter: list[dict[str, Any]]) -> list[di
                 "protocol": str(r.get("IpProtocol")),
                 "ports": [r.get("FromPort"), r.get("ToPort")],
                 "cidr": r.get("CidrIpv4") or r.get("CidrIpv6") or r.get("PrefixListId") or (r.get("ReferencedGroupInfo") or {}).get("GroupId"),
-                "tags": _tags(r),
+                "tags": tags_of(r),
             }
             for r in rules
         ),
@@ -167,12 +164,12 @@ def _security_group_rules(ec2: Any, vpc_filter: list[dict[str, Any]]) -> list[di
 
 def _functions(lam: Any, subnet_ids: set[str]) -> list[dict[str, Any]]:
     result = []
-    for fn in _pages(lam, "list_functions", "Functions"):
+    for fn in paginate(lam, "ListFunctions", "Functions"):
         vpc = fn.get("VpcConfig") or {}
         # A function's VpcConfig.VpcId is unreliable in the emulator; subnet ids are right everywhere.
         if not subnet_ids.intersection(vpc.get("SubnetIds") or []):
             continue
-        aliases = _pages(lam, "list_aliases", "Aliases", FunctionName=fn["FunctionName"])
+        aliases = paginate(lam, "ListAliases", "Aliases", FunctionName=fn["FunctionName"])
         result.append(
             {
                 "name": fn["FunctionName"],

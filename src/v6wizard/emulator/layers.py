@@ -4,6 +4,7 @@
    layer's state when moto's reset endpoint is called (`emulator.faults`,
    `emulator.requests`).
 2. Corrections, always on: CloudWatch percentiles, subnet association states,
+   the default network ACL's IPv6 rules,
    Lambda PublishVersion returning the existing version when nothing changed.
 3. Strictness (strict=True): the AWS rules of DESIGN.md that moto does not enforce.
 """
@@ -11,7 +12,7 @@
 from __future__ import annotations
 
 from v6wizard.emulator.cloudwatch_p99 import CloudWatchPercentiles
-from v6wizard.emulator.corrections import SubnetStateCorrection
+from v6wizard.emulator.corrections import DefaultAclIpv6Correction, SubnetStateCorrection
 from v6wizard.emulator.faults import ControlLayer
 from v6wizard.emulator.server import Middleware
 from v6wizard.emulator.strict_ec2 import StrictEc2
@@ -21,7 +22,7 @@ from v6wizard.emulator.wsgi import Layer
 
 def default_layers(strict: bool = True) -> list[Middleware]:
     """The middleware stack for `Emulator`, outermost first."""
-    inner: list[Layer] = [CloudWatchPercentiles(), SubnetStateCorrection(), LambdaLayer(strict=strict)]
+    inner: list[Layer] = [CloudWatchPercentiles(), SubnetStateCorrection(), DefaultAclIpv6Correction(), LambdaLayer(strict=strict)]
     if strict:
         inner.append(StrictEc2())
     control = ControlLayer(resets=[layer.reset for layer in inner])
