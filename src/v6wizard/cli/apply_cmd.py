@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from v6wizard.cli.common import aws_options, run_guarded
+from v6wizard.cli.cutover_options import cutover_options, given_settings, settings_from
 from v6wizard.cli.plan_options import plan_options
 
 
@@ -25,6 +26,7 @@ from v6wizard.cli.plan_options import plan_options
 @click.option("--vpc-id", default=None, help="The VPC to migrate (plans it now).")
 @click.option("--plan", "plan_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="A JSON plan from `v6wizard plan --output json --out FILE`.")
 @plan_options
+@cutover_options
 @click.option("--only", "only", multiple=True, metavar="STEP[,STEP]", help="Apply only these steps.")
 @click.option("--until", "until", default=None, metavar="STEP", help="Apply the steps up to and including this one.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation (required when not on a terminal).")
@@ -43,6 +45,7 @@ def _apply(vpc_id: str | None, plan_file: Path | None, only: list[str], until: s
     if (vpc_id is None) == (plan_file is None):
         raise BadInput("Give either --vpc-id ID (plan now) or --plan FILE (a saved plan), not both or neither.")
     steps = select_steps(only or None, until)
+    settings = settings_from(given_settings(flags))
     loaded = load_plan_file(plan_file) if plan_file is not None else None
     access = AwsAccess(AwsTarget(profile=profile, region=region or (loaded.region if loaded else None), endpoint_url=endpoint_url))
     if loaded is not None:
@@ -58,7 +61,7 @@ def _apply(vpc_id: str | None, plan_file: Path | None, only: list[str], until: s
         return 0
     confirm(yes, f"Apply {count} actions ({', '.join(s for s in steps if the_plan.step(s).actions)}) to {the_plan.vpc_id} in account {the_plan.account_id}, {the_plan.region}?")
     journal = open_journal(journal_spec, access)
-    with engine_for(access, journal, output) as engine:
+    with engine_for(access, journal, output, settings) as engine:
         session = engine.start(the_plan)
         engine.apply(session.id, only=only or None, until=until)
         return finish(engine, session.id, output)
@@ -103,7 +106,7 @@ def load_plan_file(path: Path) -> Any:
 
 
 @contextmanager
-def engine_for(access: Any, journal: Any, output: str) -> Iterator[Any]:
+def engine_for(access: Any, journal: Any, output: str, cutover_settings: Any = None) -> Iterator[Any]:
     """An Engine printing progress (stdout for text, stderr on a terminal for json); Ctrl-C stops it cleanly."""
     from v6wizard.cli.progress import ProgressPrinter, Silent
     from v6wizard.engine.runner import Engine
@@ -121,7 +124,7 @@ def engine_for(access: Any, journal: Any, output: str) -> Iterator[Any]:
 
     previous = signal.signal(signal.SIGINT, stop) if threading.current_thread() is threading.main_thread() else None
     try:
-        yield Engine(access, journal, on_event=printer, cancel=cancel)
+        yield Engine(access, journal, on_event=printer, cancel=cancel, cutover_settings=cutover_settings)
     finally:
         if previous is not None:
             signal.signal(signal.SIGINT, previous)

@@ -49,3 +49,15 @@ def bad_input(message: str) -> None:
     """Refuse with exit 2 (nothing was changed)."""
     click.echo(f"v6wizard: {message}", err=True)
     sys.exit(EXIT_BAD_INPUT)
+
+
+def open_cli_journal(spec: str | None, profile: str | None, region: str | None, endpoint_url: str | None) -> Any:
+    """The journal the flags name; a DynamoDB journal is reached with the same profile, region and endpoint."""
+    from v6wizard.journal import open_journal
+
+    access = None
+    if spec and spec.startswith("dynamodb://"):
+        from v6wizard.aws.session import AwsAccess, AwsTarget
+
+        access = AwsAccess(AwsTarget(profile=profile, region=region, endpoint_url=endpoint_url))
+    return open_journal(spec, access)

@@ -6,7 +6,8 @@ from typing import Any
 
 import click
 
-from v6wizard.cli.common import aws_options, run_guarded
+from v6wizard.cli.common import aws_options, open_cli_journal, run_guarded
+from v6wizard.cli.cutover_options import cutover_options, given_settings, settings_from
 
 _MARKS = {"applied": "✓", "failed": "✗", "rolled-back": "↺", "applying": "?", "rolling-back": "?", "skipped": "-", "planned": "·"}
 
@@ -16,16 +17,14 @@ _MARKS = {"applied": "✓", "failed": "✗", "rolled-back": "↺", "applying": "
 @click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def sessions(output: str, profile: str | None, region: str | None, endpoint_url: str | None, journal: str | None) -> None:
     """List the journal's sessions, newest first."""
-    run_guarded(lambda: _sessions(output, journal))
+    run_guarded(lambda: _sessions(output, open_cli_journal(journal, profile, region, endpoint_url)))
 
 
-def _sessions(output: str, journal_spec: str | None) -> int:
+def _sessions(output: str, journal: Any) -> int:
     from pydantic import TypeAdapter
 
-    from v6wizard.journal import open_journal
     from v6wizard.journal.base import SessionInfo
 
-    journal = open_journal(journal_spec)
     try:
         found = journal.sessions()
     finally:
@@ -46,14 +45,12 @@ def _sessions(output: str, journal_spec: str | None) -> int:
 @click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def show(session_id: str, output: str, profile: str | None, region: str | None, endpoint_url: str | None, journal: str | None) -> None:
     """Show a session: each step and action with its status."""
-    run_guarded(lambda: _show(session_id, output, journal))
+    run_guarded(lambda: _show(session_id, output, open_cli_journal(journal, profile, region, endpoint_url)))
 
 
-def _show(session_id: str, output: str, journal_spec: str | None) -> int:
+def _show(session_id: str, output: str, journal: Any) -> int:
     from v6wizard.engine.state import derive_state
-    from v6wizard.journal import open_journal
 
-    journal = open_journal(journal_spec)
     try:
         state = derive_state(journal.plan(session_id), journal.session(session_id), journal.entries(session_id))
     finally:
@@ -74,9 +71,8 @@ def _show(session_id: str, output: str, journal_spec: str | None) -> int:
 
 def _open(session_id: str, profile: str | None, region: str | None, endpoint_url: str | None, journal_spec: str | None) -> tuple[Any, Any, Any]:
     from v6wizard.aws.session import AwsAccess, AwsTarget
-    from v6wizard.journal import open_journal
 
-    journal = open_journal(journal_spec)
+    journal = open_cli_journal(journal_spec, profile, region, endpoint_url)
     session = journal.session(session_id)
     access = AwsAccess(AwsTarget(profile=profile, region=region or session.region, endpoint_url=endpoint_url))
     return access, journal, session
@@ -87,22 +83,28 @@ def _open(session_id: str, profile: str | None, region: str | None, endpoint_url
 @click.argument("session_id", metavar="SESSION")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation (required when not on a terminal).")
 @click.option("--force-unlock", is_flag=True, help="Take the VPC's lock even though another run holds it (asks first).")
+@cutover_options
 @click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def resume(session_id: str, yes: bool, force_unlock: bool, output: str, profile: str | None, region: str | None, endpoint_url: str | None, journal: str | None) -> None:
-    """Continue an interrupted or failed session where its journal says it stopped."""
-    run_guarded(lambda: _resume(session_id, yes, force_unlock, output, profile, region, endpoint_url, journal))
+def resume(session_id: str, yes: bool, force_unlock: bool, output: str, profile: str | None, region: str | None, endpoint_url: str | None, journal: str | None, **flags: Any) -> None:
+    """Continue an interrupted or failed session where its journal says it stopped.
+
+    The cutover keeps the settings the session was applied with; flags given here change them.
+    """
+    run_guarded(lambda: _resume(session_id, yes, force_unlock, output, profile, region, endpoint_url, journal, given_settings(flags)))
 
 
-def _resume(session_id: str, yes: bool, force_unlock: bool, output: str, profile: str | None, region: str | None, endpoint_url: str | None, journal_spec: str | None) -> int:
+def _resume(session_id: str, yes: bool, force_unlock: bool, output: str, profile: str | None, region: str | None, endpoint_url: str | None, journal_spec: str | None, given: dict[str, Any]) -> int:
     from v6wizard.cli.apply_cmd import confirm, engine_for, finish
+    from v6wizard.engine.runner import journaled_cutover_settings
 
     access, journal, session = _open(session_id, profile, region, endpoint_url, journal_spec)
+    settings = settings_from(given, journaled_cutover_settings(journal, session_id)) if given else None
     if force_unlock:
         holder = journal.lock_holder(session.vpc_id)
         who = f"held by {holder.describe()}" if holder else "not held"
         confirm(yes, f"Break the lock on {session.vpc_id} ({who})? Only do this if that run is dead.")
     confirm(yes, f"Resume session {session_id} ({session.status}) on {session.vpc_id}?")
-    with engine_for(access, journal, output) as engine:
+    with engine_for(access, journal, output, settings) as engine:
         engine.resume(session_id, force_unlock=force_unlock)
         return finish(engine, session_id, output)
 

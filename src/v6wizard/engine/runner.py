@@ -27,7 +27,7 @@ from v6wizard.engine.events import EngineEvent
 from v6wizard.engine.journaling import SessionWriter
 from v6wizard.engine.lease import LEASE_SECONDS, HeldLock
 from v6wizard.engine.pool import run_ordered
-from v6wizard.engine.state import RUN_NOTE, SKIP_NOTE, SessionState, derive_state
+from v6wizard.engine.state import CUTOVER_SETTINGS_NOTE, RUN_NOTE, SKIP_NOTE, SessionState, derive_state
 from v6wizard.engine.steps import check_step_name, later_applied, select_steps, undo_waits_for
 from v6wizard.errors import BadInput, Cancelled, DriftDetected, InvalidOption, V6WizardError
 from v6wizard.journal.base import Journal, SessionInfo
@@ -54,6 +54,7 @@ class Engine:
         executor: Executor | None = None,
         lease_seconds: float = LEASE_SECONDS,
         cutover_clock: Any = None,
+        cutover_control: Any = None,
     ) -> None:
         self.access = access
         self.journal = journal
@@ -65,6 +66,8 @@ class Engine:
         self.lease_seconds = lease_seconds
         self.cutover_clock = cutover_clock
         """The cutover's clock (None: wall time); tests pass a fake one."""
+        self.cutover_control = cutover_control
+        """The operator's pause/promote/abort for the cutover (the TUI's buttons), or None."""
 
     # --- queries --------------------------------------------------------------------
 
@@ -127,8 +130,6 @@ class Engine:
         steps = select_steps(only, until)
         session = self.journal.session(session_id)
         plan = self.journal.plan(session_id)
-        if "cutover" in steps and plan.step("cutover").actions:
-            self._cutover_class()
         with self._lock(session) as lock, self._run(session_id, lock, rollback=False):
             writer = SessionWriter(self.journal, session_id)
             writer.append("note", data={"note": RUN_NOTE, "phase": "apply", "only": only or [], "until": until or ""})
@@ -203,26 +204,29 @@ class Engine:
 
     # --- cutover --------------------------------------------------------------------
 
-    def _cutover_class(self) -> Any:
-        try:
-            from v6wizard.engine.cutover import CutoverRunner
-        except ImportError:
-            raise InvalidOption(
-                "The cutover step is not available in this build; apply up to the functions step with --until functions."
-            ) from None
-        return CutoverRunner
-
     def _run_cutover(self, session: SessionInfo, plan: Plan, actions: list[Action], outputs: dict[str, dict[str, Any]]) -> None:
         runner = self._cutover_runner(session, plan)
         runner.run(actions, outputs)
 
     def _cutover_runner(self, session: SessionInfo, plan: Plan) -> Any:
+        from v6wizard.engine.cutover import CutoverRunner
+
+        return CutoverRunner(
+            self.access, self.executor, self.journal, session.id, plan, self._cutover_settings(session.id),
+            self.on_event, self.cancel, self.cutover_clock, self.cutover_control,
+        )
+
+    def _cutover_settings(self, session_id: str) -> Any:
+        """The settings given to this engine (journaled, so a resume keeps the same gates and alarms),
+        else the ones last journaled for the session, else the defaults."""
         from v6wizard.engine.cutover import CutoverSettings
 
-        settings = self.cutover_settings or CutoverSettings()
-        return self._cutover_class()(
-            self.access, self.executor, self.journal, session.id, plan, settings, self.on_event, self.cancel, self.cutover_clock
-        )
+        if self.cutover_settings is not None:
+            SessionWriter(self.journal, session_id).append(
+                "note", data={"note": CUTOVER_SETTINGS_NOTE, "cutover_settings": self.cutover_settings.model_dump(mode="json")}
+            )
+            return self.cutover_settings
+        return journaled_cutover_settings(self.journal, session_id) or CutoverSettings()
 
     # --- rollback -------------------------------------------------------------------
 
@@ -329,3 +333,13 @@ def _with_next_steps(message: str, session_id: str, rollback: bool = False) -> s
     if rollback:
         return f"{message}. Continue the rollback with `v6wizard resume {session_id}`."
     return f"{message}. Continue with `v6wizard resume {session_id}` or undo with `v6wizard rollback {session_id}`."
+
+
+def journaled_cutover_settings(journal: Journal, session_id: str) -> Any | None:
+    """The CutoverSettings a session's last run was given, if any."""
+    from v6wizard.engine.cutover import CutoverSettings
+
+    for entry in reversed(journal.entries(session_id)):
+        if entry.kind == "note" and entry.data.get("note") == CUTOVER_SETTINGS_NOTE:
+            return CutoverSettings.model_validate(entry.data["cutover_settings"])
+    return None

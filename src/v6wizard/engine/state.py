@@ -20,6 +20,8 @@ StepStatus = Literal["planned", "applied", "rolled-back", "failed", "skipped", "
 SKIP_NOTE = "skip-step"
 """`data["note"]` of the journal note that marks a step skipped (`data["step"]`)."""
 RUN_NOTE = "run"
+CUTOVER_SETTINGS_NOTE = "cutover-settings"
+"""A note carrying the CutoverSettings a run was given, so a resume keeps them."""
 """`data["note"]` of the note that records what an apply or rollback was asked to do."""
 
 
