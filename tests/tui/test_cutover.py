@@ -6,6 +6,7 @@ the way Lambda would write them while the alias splits traffic.
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from typing import Any
 
@@ -15,7 +16,7 @@ from tui.helpers import SIZE, wait_for
 from tui.test_failure_and_resume import dual_stack_functions
 from v6wizard.engine.cutover import CutoverSettings
 from v6wizard.tui.screens.cutover import CutoverScreen
-from v6wizard.tui.screens.dialogs import ErrorDialog
+from v6wizard.tui.screens.dialogs import ConfirmDialog, ErrorDialog
 from v6wizard.tui.widgets.function_cutover import FunctionCutover
 
 
@@ -101,6 +102,30 @@ async def test_a_failed_gate_aborts_the_cutover_and_returns_the_alias(build_app,
         verdicts = " ".join(p.verdict for p in cutover.query(FunctionCutover))
         assert verdicts.count("error-rate gate failed") == len(demo.function_names)
         assert "back on version 1" in verdicts
+    for name in demo.function_names:
+        alias = alias_of(access, name)
+        assert alias["FunctionVersion"] == "1"
+        assert not alias.get("RoutingConfig", {}).get("AdditionalVersionWeights")
+
+
+async def test_abort_from_the_cutover_screen_returns_every_alias(build_app, demo, access) -> None:
+    clock = FakeClock()
+    clock.hooks.append(traffic(access, demo.function_names, new_errors=0))
+    released = threading.Event()
+    # The first bake waits for the test: the operator's abort lands while traffic is split.
+    clock.hooks.append(lambda _: released.wait(timeout=60))
+    app = build_app(cutover_settings=CutoverSettings(poll_interval=60, min_invocations=10), cutover_clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await migrate_to_cutover(pilot, demo)
+        screen = next(s for s in app.screen_stack if isinstance(s, CutoverScreen))
+        await wait_for(pilot, lambda: all("stage 0" in p.stage_text for p in screen.query(FunctionCutover)), timeout=60, what="every alias split")
+        assert alias_of(access, demo.function_names[0]).get("RoutingConfig", {}).get("AdditionalVersionWeights")
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), what="the abort question")
+        await pilot.press("y")
+        released.set()
+        await wait_for(pilot, lambda: not app.engine_running, timeout=60, what="the cutover to stop")
+        assert app.statuses.get("cutover") != "applied"
     for name in demo.function_names:
         alias = alias_of(access, name)
         assert alias["FunctionVersion"] == "1"
