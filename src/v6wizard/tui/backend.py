@@ -8,7 +8,6 @@ appears before boto3's service models are loaded.
 
 from __future__ import annotations
 
-import inspect
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -116,21 +115,21 @@ class Backend:
 
     def engine(self, on_event: Callable[[EngineEvent], None]) -> Any:
         """A fresh engine reporting to `on_event`; the cancel event is reset for the new run."""
+        from v6wizard.engine.cutover_control import CutoverControl
         from v6wizard.engine.runner import Engine
 
         self.cancel.clear()
-        kwargs: dict[str, Any] = {"on_event": on_event, "cancel": self.cancel}
-        if self.cutover_settings is not None:
-            kwargs["cutover_settings"] = self.cutover_settings
-        from v6wizard.engine.cutover_control import CutoverControl
-
-        self.cutover_control = CutoverControl()
-        accepted = inspect.signature(Engine).parameters
         # The operator's pause/promote/abort reach the cutover only through this object.
-        for name, value in (("cutover_control", self.cutover_control), ("cutover_clock", self.cutover_clock)):
-            if value is not None and name in accepted:
-                kwargs[name] = value
-        return Engine(self.access, self.journal, **kwargs)
+        self.cutover_control = CutoverControl()
+        return Engine(
+            self.access,
+            self.journal,
+            on_event=on_event,
+            cancel=self.cancel,
+            cutover_settings=self.cutover_settings,
+            cutover_clock=self.cutover_clock,
+            cutover_control=self.cutover_control,
+        )
 
     def session_state(self, session_id: str) -> Any:
         """The engine's view of a session: per-step and per-action status."""
