@@ -21,7 +21,6 @@ import json
 import logging
 import os
 import platform
-import re
 import statistics
 import sys
 import tempfile
@@ -32,7 +31,8 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-README = Path(__file__).with_name("README.md")
+from readme import write_section
+
 SECTION = "## Cutover"
 FUNCTION = "bench-fn"
 
@@ -229,13 +229,7 @@ Round trips (medians): GetMetricData {metrics_rt * 1000:.0f} ms, UpdateAlias {up
 """
     print(text)
     if args.write:
-        current = README.read_text() if README.exists() else "# Benchmarks\n"
-        pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-        if pattern.search(current):
-            updated = pattern.sub(lambda _: text.rstrip() + "\n\n", current).rstrip() + "\n"
-        else:
-            updated = current.rstrip() + "\n\n" + text
-        README.write_text(updated)
+        write_section(SECTION, text.rstrip() + "\n\n")
 
 
 if __name__ == "__main__":

@@ -18,17 +18,16 @@ import logging
 import math
 import os
 import platform
-import re
 import statistics
 import subprocess
 import sys
 import time
 from collections import Counter
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-README = Path(__file__).with_name("README.md")
+from readme import write_section
+
 SECTION = "## Discovery and plan"
 
 
@@ -183,17 +182,6 @@ def report(result: dict[str, Any], cli: dict[str, Any], runs: int) -> str:
     return "\n".join(lines)
 
 
-def write_section(text: str) -> None:
-    """Replace our section in bench/README.md, leaving everyone else's as they are."""
-    current = README.read_text() if README.exists() else "# Benchmarks\n\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(current):
-        updated = pattern.sub(lambda _: text, current)
-    else:
-        updated = current.rstrip("\n") + "\n\n" + text
-    README.write_text(updated)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -205,7 +193,7 @@ def main() -> None:
     text = report(result, cli, args.runs)
     print(text)
     if args.write:
-        write_section(text)
+        write_section(SECTION, text)
 
 
 if __name__ == "__main__":

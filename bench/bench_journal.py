@@ -12,7 +12,6 @@ import argparse
 import logging
 import os
 import platform
-import re
 import statistics
 import tempfile
 import threading
@@ -23,7 +22,8 @@ from pathlib import Path
 from v6wizard.core.plan import STEP_ORDER, STEP_TITLES, Plan, Step
 from v6wizard.journal.base import Journal, JournalEntry
 
-README = Path(__file__).with_name("README.md")
+from readme import write_section
+
 SECTION = "## Journal"
 
 
@@ -128,17 +128,6 @@ def report(results: dict[str, tuple[list[float], float]], appends: int) -> str:
     return "\n".join(lines)
 
 
-def write_section(text: str) -> None:
-    """Replace our section in bench/README.md, leaving everyone else's as they are."""
-    current = README.read_text() if README.exists() else "# Benchmarks\n\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(current):
-        updated = pattern.sub(lambda _: text, current)
-    else:
-        updated = current.rstrip("\n") + "\n\n" + text
-    README.write_text(updated)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--appends", type=int, default=400)
@@ -153,7 +142,7 @@ def main() -> None:
     text = report(results, args.appends)
     print(text)
     if args.write:
-        write_section(text)
+        write_section(SECTION, text)
 
 
 if __name__ == "__main__":
