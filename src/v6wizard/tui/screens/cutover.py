@@ -67,7 +67,10 @@ class CutoverScreen(Screen[None]):
                 panel.on_stage(event.data)
             elif event.kind == "cutover-poll":
                 panel.on_poll(event.data, event.message)
-            elif event.kind in ("cutover-verdict", "cutover-finished"):
+            elif event.kind == "cutover-verdict":
+                # Every poll ends in a verdict; only cutover-finished ends the function's cutover.
+                panel.on_verdict(event.message)
+            elif event.kind == "cutover-finished":
                 panel.on_finished(event.message)
         self.query_one(RunLog).add_event(event)
 
@@ -108,6 +111,9 @@ class CutoverScreen(Screen[None]):
         pause = not all(control.is_paused(name) for name in targets)
         for name in targets:
             (control.pause if pause else control.resume)(name)
+            panel = self._panel(name)
+            if panel is not None:
+                panel.set_paused(pause)
         what = ", ".join(targets)
         self.notify(f"Paused {what}: the current weights hold." if pause else f"Resumed {what}.")
 

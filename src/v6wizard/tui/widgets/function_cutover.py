@@ -1,4 +1,4 @@
-"""One function's cutover: stage and weight, countdown to the next stage, live health per version, verdicts."""
+"""One function's cutover: stage and weight, countdown to the next stage (or paused), live health per version, verdicts."""
 
 from __future__ import annotations
 
@@ -26,8 +26,11 @@ class FunctionCutover(Vertical):
         super().__init__(classes="function-cutover", **kwargs)
         self.function = function
         self.next_stage_at: datetime | None = None
+        self.paused = False
+        """Held by the operator: the stage's bake clock is stopped, so no countdown is shown."""
         self._series: dict[str, list[float]] = {"old-errors": [], "new-errors": [], "old-p99": [], "new-p99": []}
-        self._latest = ""
+        self._gates = ""
+        """The last poll's gate checks, shown after each verdict."""
 
     def compose(self) -> ComposeResult:
         yield Label(self.function, classes="function-name")
@@ -60,7 +63,9 @@ class FunctionCutover(Vertical):
         if not self.is_mounted:
             return
         text = self.stage_text
-        if self.next_stage_at is not None:
+        if self.paused:
+            text += " · paused: the bake clock is stopped"
+        elif self.next_stage_at is not None:
             left = (self.next_stage_at - datetime.now(timezone.utc)).total_seconds()
             text += f" · next stage in {max(0, int(left))}s"
         self.query_one(".stage", Static).update(text)
@@ -71,12 +76,23 @@ class FunctionCutover(Vertical):
         self.stage_text = f"stage {stage}: {percent:g}% on the new version (weight {float(data.get('weight', 0)):g})"
         final = float(data.get("weight", 0)) >= 1.0
         self.next_stage_at = None if final else _when(data.get("next_stage_at"))
+        self.paused = bool(data.get("paused"))
+        self._render_stage()
+
+    def set_paused(self, paused: bool) -> None:
+        """The operator paused or resumed; shown at once (the engine takes it up at its next poll)."""
+        self.paused = paused
         self._render_stage()
 
     def on_finished(self, message: str) -> None:
         self.next_stage_at = None
+        self.paused = False
         self.verdict = message
         self._render_stage()
+
+    def on_verdict(self, message: str) -> None:
+        """One poll's verdict (or the reason of a stop); the stage and its countdown go on."""
+        self.verdict = f"{message} · {self._gates}" if self._gates else message
 
     def on_poll(self, data: dict[str, Any], verdict: str = "") -> None:
         parts = []
@@ -95,7 +111,8 @@ class FunctionCutover(Vertical):
         checks = data.get("checks") or []
         if checks:
             marks = ", ".join(f"{c.get('name')} {'ok' if c.get('passed') else 'FAILED'}" for c in checks)
-            self.verdict = f"{verdict} · gates: {marks}" if verdict else f"gates: {marks}"
+            self._gates = f"gates: {marks}"
+            self.verdict = f"{verdict} · {self._gates}" if verdict else self._gates
 
     def _push(self, key: str, value: float) -> None:
         series = self._series[key]
