@@ -10,11 +10,14 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, Select, Static
+from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
+from v6wizard.errors import V6WizardError
 from v6wizard.tui.messages import Connected
 from v6wizard.tui.widgets.context_bar import ContextBar
 
 if TYPE_CHECKING:
+    from v6wizard.aws.session import AwsTarget
     from v6wizard.tui.app import WizardApp
 
 DEFAULT_PROFILE = "(default credentials)"
@@ -60,9 +63,11 @@ class ConnectScreen(Screen[None]):
         target = self.app.target
         profile_select = self.query_one("#profile", Select)
         profile_select.set_options([(DEFAULT_PROFILE, DEFAULT_PROFILE)] + [(p, p) for p in profiles])
+        profile_select.prompt = "Choose a profile"
         profile_select.value = target.profile if target.profile in profiles else DEFAULT_PROFILE
         region_select = self.query_one("#region", Select)
         region_select.set_options([(r, r) for r in regions])
+        region_select.prompt = "Choose a region"
         if target.region in regions:
             region_select.value = target.region
         if self.app.identity is not None:
@@ -85,7 +90,20 @@ class ConnectScreen(Screen[None]):
             endpoint_url=self.app.target.endpoint_url,
         )
         self.query_one("#identity", Static).update(f"Checking {target.describe()}…")
-        self.app.connect(target)
+        self._report_failure(self.app.connect(target), target)
+
+    @work(exclusive=True, group="connect-status")
+    async def _report_failure(self, check: Worker[None], target: AwsTarget) -> None:
+        """Say on this screen when the check failed (the app shows the error dialog), and what is still connected."""
+        try:
+            await check.wait()
+        except WorkerCancelled:
+            return  # a newer check replaced this one and reports for itself
+        except WorkerFailed as failed:
+            reason = str(failed.error) if isinstance(failed.error, V6WizardError) else "see the error dialog."
+            identity = self.app.identity
+            still = f" Still connected as {identity.arn} ({self.app.target.describe()})." if identity else ""
+            self.query_one("#identity", Static).update(f"Not connected with {target.describe()}: {reason}{still}")
 
     def connection_changed(self, message: Connected) -> None:
         self._show_identity()
