@@ -21,6 +21,7 @@ from botocore.config import Config
 
 from v6wizard import __version__
 from v6wizard.aws.errors import translate
+from v6wizard.aws.target import AwsTarget  # here, boto3-free, so the wizard names its target before boto3 loads
 from v6wizard.errors import CredentialsError, UnknownRegion
 
 RETRY_ATTEMPTS = 10
@@ -37,23 +38,6 @@ class Identity:
 
     account_id: str
     arn: str
-
-
-@dataclass(frozen=True)
-class AwsTarget:
-    """Where to talk to AWS: profile, region and an optional endpoint (the emulator)."""
-
-    profile: str | None = None
-    region: str | None = None
-    endpoint_url: str | None = None
-
-    def describe(self) -> str:
-        parts = [f"region {self.region or '?'}"]
-        if self.profile:
-            parts.insert(0, f"profile {self.profile}")
-        if self.endpoint_url:
-            parts.append(f"endpoint {self.endpoint_url}")
-        return ", ".join(parts)
 
 
 def client_config(max_pool_connections: int = 32) -> Config:

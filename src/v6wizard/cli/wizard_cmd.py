@@ -15,7 +15,7 @@ def run_wizard(
     journal: str | None = None,
 ) -> int:
     """Open the wizard; connecting (and any credential problem) happens inside it, on the start screen."""
-    from v6wizard.aws.session import AwsTarget
+    from v6wizard.aws.target import AwsTarget
     from v6wizard.tui.app import run_app
 
     target = AwsTarget(profile=profile, region=region, endpoint_url=endpoint_url)
