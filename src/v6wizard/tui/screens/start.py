@@ -101,7 +101,11 @@ class StartScreen(Screen[None]):
 
     def action_new_migration(self) -> None:
         if self.app.backend is None:
-            self.notify("Not connected yet: press c to choose a profile and region.", severity="warning")
+            connecting = any(w.group == "connect" and w.is_running for w in self.app.workers)
+            if connecting:
+                self.notify("Still connecting to AWS; press n again in a moment.")
+            else:
+                self.notify("Not connected yet: press c to choose a profile and region.", severity="warning")
             return
         from v6wizard.tui.screens.choose import ChooseScreen
 
