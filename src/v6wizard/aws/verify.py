@@ -105,8 +105,8 @@ def _subnet(access: AwsAccess, subnet_id: str) -> dict[str, Any] | None:
     return subnets[0] if subnets else None
 
 
-def _probe_subnet_block(access: AwsAccess, params: dict[str, Any], ctx: ProbeContext) -> Probe | None:
-    subnet = _subnet(access, params["SubnetId"])
+def subnet_block_in(subnet: dict[str, Any] | None, params: dict[str, Any]) -> Probe | None:
+    """The planned IPv6 block's association in a described subnet (None: not there, or no subnet)."""
     for assoc in (subnet or {}).get("Ipv6CidrBlockAssociationSet") or []:
         state = assoc.get("Ipv6CidrBlockState", {}).get("State", "")
         if state in LIVE_STATES and _same_cidr(assoc.get("Ipv6CidrBlock"), params.get("Ipv6CidrBlock")):
@@ -115,12 +115,27 @@ def _probe_subnet_block(access: AwsAccess, params: dict[str, Any], ctx: ProbeCon
     return None
 
 
-def _probe_assign_on_create(access: AwsAccess, params: dict[str, Any], ctx: ProbeContext) -> Probe | None:
-    subnet = _subnet(access, params["SubnetId"])
+def assign_on_create_in(subnet: dict[str, Any] | None, params: dict[str, Any]) -> Probe | None:
+    """Probe() when a described subnet's AssignIpv6AddressOnCreation is the planned value."""
     wanted = bool((params.get("AssignIpv6AddressOnCreation") or {}).get("Value", True))
     if subnet is not None and bool(subnet.get("AssignIpv6AddressOnCreation")) == wanted:
         return Probe()
     return None
+
+
+SUBNET_CHECKS: dict[str, Callable[[dict[str, Any] | None, dict[str, Any]], Probe | None]] = {
+    "associate-subnet-ipv6": subnet_block_in,
+    "enable-assign-ipv6": assign_on_create_in,
+}
+"""Action kinds whose effect is read from the subnet alone, so a SubnetWatch can check many at once."""
+
+
+def _probe_subnet_block(access: AwsAccess, params: dict[str, Any], ctx: ProbeContext) -> Probe | None:
+    return subnet_block_in(_subnet(access, params["SubnetId"]), params)
+
+
+def _probe_assign_on_create(access: AwsAccess, params: dict[str, Any], ctx: ProbeContext) -> Probe | None:
+    return assign_on_create_in(_subnet(access, params["SubnetId"]), params)
 
 
 def _probe_egress_gateway(access: AwsAccess, params: dict[str, Any], ctx: ProbeContext) -> Probe | None:
@@ -243,8 +258,12 @@ def _vpc_config_matches(config: dict[str, Any], wanted: dict[str, Any]) -> bool:
 
 
 def _probe_function_config(access: AwsAccess, params: dict[str, Any], ctx: ProbeContext) -> Probe | None:
-    config = function_config(access, params["FunctionName"])
-    if config is None or not _vpc_config_matches(config, params.get("VpcConfig") or {}):
+    return function_config_in(function_config(access, params["FunctionName"]), params)
+
+
+def function_config_in(config: dict[str, Any] | None, params: dict[str, Any]) -> Probe | None:
+    """The planned network configuration in a read function configuration (None: not there)."""
+    if not config or not _vpc_config_matches(config, params.get("VpcConfig") or {}):
         return None
     settled = config.get("LastUpdateStatus") in (None, "Successful") and config.get("State") in (None, "Active")
     return Probe({"RevisionId": config.get("RevisionId", "")}, ready=settled)
@@ -346,21 +365,33 @@ def wait_absent(
     poll(lambda: probe(access, kind, params, ctx) is None, what=what, on_wait=on_wait)
 
 
-def wait_function_updated(access: AwsAccess, name: str, timeout: float = VERIFY_TIMEOUT) -> None:
-    """Wait until the function's last configuration update has finished.
+def function_settled(access: AwsAccess, name: str) -> dict[str, Any] | None:
+    """The function's configuration once its last update is no longer `InProgress` (None: no function).
 
-    A short backoff poll of GetFunctionConfiguration first (most updates settle in well
-    under the waiter's fixed delay), then Lambda's own `function_updated_v2` waiter,
-    which returns at once when settled and turns a `Failed` update into an error.
+    A failed update is an error (what Lambda's `function_updated_v2` waiter does), read
+    from the same GetFunctionConfiguration, so the waiter's extra GetFunction is not needed.
     """
+    config = function_config(access, name)
+    if config is not None and config.get("LastUpdateStatus") == "Failed":
+        reason = config.get("LastUpdateStatusReason") or config.get("LastUpdateStatusReasonCode") or "no reason given"
+        raise AwsCallFailed(f"The update of function {name} failed: {reason}.", "FunctionUpdateFailed")
+    if config is not None and config.get("LastUpdateStatus") == "InProgress":
+        return None
+    return config if config is not None else {}
 
-    def settled() -> bool:
-        config = function_config(access, name)
-        return config is None or config.get("LastUpdateStatus") != "InProgress"
 
-    poll(settled, what=f"the update of function {name} finishes", timeout=timeout, first_delay=0.1, max_delay=2.0)
-    waiter = access.client("lambda").get_waiter("function_updated_v2")
-    try:
-        waiter.wait(FunctionName=name, WaiterConfig={"Delay": 1, "MaxAttempts": max(1, int(timeout))})
-    except botocore.exceptions.WaiterError as exc:
-        raise AwsCallFailed(f"The update of function {name} did not finish: {exc}.", "WaiterError") from None
+def wait_function_updated(access: AwsAccess, name: str, timeout: float = VERIFY_TIMEOUT) -> dict[str, Any]:
+    """Wait until the function's last configuration update has finished; its configuration then ({} if gone).
+
+    A backoff poll of GetFunctionConfiguration: most updates settle in well under the
+    fixed one-second delay of Lambda's own waiter.
+    """
+    return poll(  # type: ignore[no-any-return]
+        lambda: _truthy(function_settled(access, name)),
+        what=f"the update of function {name} finishes", timeout=timeout, first_delay=0.1, max_delay=2.0,
+    )[0]
+
+
+def _truthy(value: Any) -> tuple[Any] | None:
+    """Wrap a result so that an empty dict still ends a poll."""
+    return None if value is None else (value,)

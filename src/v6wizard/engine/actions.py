@@ -24,6 +24,7 @@ from v6wizard.aws.errors import error_code, error_message, translate
 from v6wizard.aws.executor import Executor
 from v6wizard.aws.session import AwsAccess
 from v6wizard.aws import verify
+from v6wizard.aws.subnet_watch import SubnetWatch
 from v6wizard.core.inventory import OURS_TAG
 from v6wizard.core.plan import Action, placeholders, resolve
 from v6wizard.engine.events import EngineEvent
@@ -69,6 +70,10 @@ class ActionRunner:
         vpc_id: str,
         outputs: dict[str, dict[str, Any]],
         emit: Emit,
+        *,
+        watch: SubnetWatch | None = None,
+        max_calls: int = 0,
+        pipelined: bool = False,
     ) -> None:
         self.access = access
         self.executor = executor
@@ -79,6 +84,14 @@ class ActionRunner:
         self._emit = emit
         self._lock = threading.Lock()
         self._vpc_block: str | None = None
+        self.watch = watch or SubnetWatch(access)
+        """Shared DescribeSubnets for the postconditions of subnet actions (one read for many threads)."""
+        self.max_calls = max_calls
+        """Mutating calls in flight at once (0: unbounded here, the pool bounds them); threads waiting
+        on a postcondition do not hold a slot."""
+        self._call_slots = threading.BoundedSemaphore(max_calls) if max_calls > 0 else None
+        self.pipelined = pipelined
+        """True when the step runs more actions than call slots (the rest wait on postconditions)."""
 
     # --- shared helpers -------------------------------------------------------------
 
@@ -117,6 +130,33 @@ class ActionRunner:
     def _on_wait(self, action: Action, phase: str) -> Callable[[str], None]:
         return lambda message: self.event("waiting", action, message, phase)
 
+    def _invoke(self, service: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        if self._call_slots is None:
+            return self.executor.invoke(service, operation, params)
+        with self._call_slots:
+            return self.executor.invoke(service, operation, params)
+
+    def _verify_present(self, action: Action, params: dict[str, Any], ctx: verify.ProbeContext, phase: str) -> dict[str, Any]:
+        what, on_wait = action.postcondition.description, self._on_wait(action, phase)
+        if action.kind in verify.SUBNET_CHECKS:
+            return self.watch.present(action.kind, params, what=what, on_wait=on_wait)
+        if action.kind == "update-function-config":
+            # The settle wait already read the configuration: check it before reading again.
+            found = verify.function_config_in(verify.wait_function_updated(self.access, params["FunctionName"]), params)
+            if found is not None and found.ready:
+                return found.outputs
+        return verify.wait_present(self.access, action.kind, params, ctx, what=what, on_wait=on_wait)
+
+    def _verify_absent(self, action: Action, params: dict[str, Any], ctx: verify.ProbeContext, inverse_params: dict[str, Any]) -> None:
+        what, on_wait = f"undo of {action.id}", self._on_wait(action, "rollback")
+        if action.kind in verify.SUBNET_CHECKS:
+            self.watch.absent(action.kind, params, what=what, on_wait=on_wait)
+            return
+        if action.inverse is not None and action.inverse.operation == "UpdateFunctionConfiguration":
+            if verify.function_config_in(verify.wait_function_updated(self.access, inverse_params["FunctionName"]), params) is None:
+                return
+        verify.wait_absent(self.access, action.kind, params, ctx, what=what, on_wait=on_wait)
+
     # --- apply ----------------------------------------------------------------------
 
     def reconcile(self, action: Action, state: ActionState) -> bool:
@@ -152,15 +192,11 @@ class ActionRunner:
         self.writer.append("intent", action.id, params=params, data=data)
         self.event("action-started", action, action.title)
         try:
-            response = self.executor.invoke(action.call.service, action.call.operation, params)
+            response = self._invoke(action.call.service, action.call.operation, params)
             self.writer.call_returned()
             outputs = extract_outputs(response, action.outputs)
-            if action.kind == "update-function-config":
-                verify.wait_function_updated(self.access, params["FunctionName"])
             ctx = verify.ProbeContext(self.session_id, outputs, data)
-            outputs = {**outputs, **verify.wait_present(
-                self.access, action.kind, params, ctx, what=action.postcondition.description, on_wait=self._on_wait(action, "apply")
-            )}
+            outputs = {**outputs, **self._verify_present(action, params, ctx, "apply")}
             self._check_expected(action, outputs)
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError, AwsCallFailed) as exc:
             self._fail(action, exc, "apply")
@@ -218,15 +254,13 @@ class ActionRunner:
         self.event("action-started", action, f"Undo: {action.title}", phase)
         try:
             try:
-                self.executor.invoke(action.inverse.service, action.inverse.operation, inverse_params)
+                self._invoke(action.inverse.service, action.inverse.operation, inverse_params)
                 self.writer.call_returned()
             except botocore.exceptions.ClientError as exc:
                 if not verify.is_not_found(exc):
                     raise
                 # Already gone (someone removed it by hand): the postcondition below holds.
-            if action.inverse.operation == "UpdateFunctionConfiguration":
-                verify.wait_function_updated(self.access, inverse_params["FunctionName"])
-            verify.wait_absent(self.access, action.kind, params, ctx, what=f"undo of {action.id}", on_wait=self._on_wait(action, phase))
+            self._verify_absent(action, params, ctx, inverse_params)
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError, AwsCallFailed) as exc:
             self._fail(action, exc, phase)
         self.writer.append("outcome", action.id, phase=phase)

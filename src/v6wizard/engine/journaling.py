@@ -35,6 +35,8 @@ class SessionWriter:
         self.journal = journal
         self.session_id = session_id
         self._lock = threading.Lock()
+        self._calls_lock = threading.Lock()
+        """Its own lock: counting a returned call must not queue behind another thread's fsync."""
         self._appended = 0
         self._called = 0
         self._crash_after = _env_count(CRASH_ENV)
@@ -72,7 +74,7 @@ class SessionWriter:
 
     def call_returned(self) -> None:
         """Mark that an action's AWS call returned (the crash hook's second boundary)."""
-        with self._lock:
+        with self._calls_lock:
             self._called += 1
             if self._crash_after_call and self._called >= self._crash_after_call:
                 os.kill(os.getpid(), signal.SIGKILL)

@@ -20,6 +20,7 @@ from v6wizard.aws.errors import translate
 from v6wizard.aws.executor import Executor
 from v6wizard.aws.session import AwsAccess
 from v6wizard.aws.snapshot import diff_snapshots, take_snapshot
+from v6wizard.aws.verify import SUBNET_CHECKS
 from v6wizard.core.plan import STEP_ORDER, Action, Plan
 from v6wizard.engine.actions import ActionRunner
 from v6wizard.engine.drift import check_plan_fresh, check_step
@@ -49,6 +50,8 @@ class Engine:
         *,
         on_event: Callable[[EngineEvent], None] = lambda e: None,
         concurrency: int = 8,
+        subnet_concurrency: int | None = None,
+        waiting_threads: int | None = None,
         cancel: threading.Event | None = None,
         cutover_settings: Any = None,
         executor: Executor | None = None,
@@ -60,6 +63,15 @@ class Engine:
         self.journal = journal
         self.on_event = on_event
         self.concurrency = concurrency
+        """Actions (and mutating calls) in flight at once within a step; also the drift check's reads."""
+        self.subnet_concurrency = subnet_concurrency or concurrency
+        """Calls in flight in a step made only of subnet actions (independent, one per subnet)."""
+        if waiting_threads is None:
+            # One call slot means strictly one action at a time (what a cautious run or a test asks for).
+            waiting_threads = 2 * self.subnet_concurrency if self.subnet_concurrency > 1 else 0
+        self.waiting_threads = waiting_threads
+        """In such a step, how many more actions may wait for their (batched) postcondition read
+        while the next ones make their calls; 0 keeps one action per call slot."""
         self.cancel = cancel or threading.Event()
         self.cutover_settings = cutover_settings
         self.executor = executor or Executor(access)
@@ -153,7 +165,7 @@ class Engine:
         total = len(step_state.actions)
         self._emit("step-started", session.id, f"{step_state.title}: {len(pending)} of {total} actions to apply.", step=name, total=total)
         outputs = state.outputs
-        runner = ActionRunner(self.access, self.executor, writer, session.id, session.vpc_id, outputs, self.on_event)
+        runner = self._action_runner(session, writer, outputs, pending)
         if name == "cutover":
             self._run_cutover(session, plan, pending, outputs)
             self._emit("step-finished", session.id, f"{step_state.title}: done.", step=name, done=total, total=total)
@@ -171,7 +183,7 @@ class Engine:
             [a.id for a in to_run],
             waits,
             lambda action_id: runner.apply(actions[action_id], state.action(action_id)),
-            concurrency=self.concurrency,
+            concurrency=self._threads(runner),
             cancel=self.cancel,
         )
         if result.error is not None:
@@ -179,6 +191,22 @@ class Engine:
         if result.cancelled:
             raise Cancelled(f"Stopped during the {name} step; continue with `v6wizard resume {session.id}`.")
         self._emit("step-finished", session.id, f"{step_state.title}: applied.", step=name, done=total, total=total)
+
+    def _action_runner(
+        self, session: SessionInfo, writer: SessionWriter, outputs: dict[str, dict[str, Any]], actions: list[Action]
+    ) -> ActionRunner:
+        """A step's runner: its calls bounded by a semaphore, its subnet postconditions read in shared batches."""
+        subnets_only = bool(actions) and all(a.kind in SUBNET_CHECKS for a in actions)
+        slots = self.subnet_concurrency if subnets_only else self.concurrency
+        return ActionRunner(
+            self.access, self.executor, writer, session.id, session.vpc_id, outputs, self.on_event,
+            max_calls=max(1, slots), pipelined=subnets_only,
+        )
+
+    def _threads(self, runner: ActionRunner) -> int:
+        # Calls are bounded by the runner's slots; the extra threads only wait for postconditions,
+        # which pays only where those are read in shared batches (subnet steps).
+        return runner.max_calls + (self.waiting_threads if runner.pipelined else 0)
 
     def _check_earlier_done(self, plan: Plan, state: SessionState, pending: list[Action]) -> None:
         ids = {a.id for a in pending}
@@ -288,13 +316,13 @@ class Engine:
                 runner.rollback(action, state.outputs)
             return
         outputs = {a.id: a.outputs for s in state.steps for a in s.actions if a.outputs}
-        runner = ActionRunner(self.access, self.executor, writer, session.id, session.vpc_id, outputs, self.on_event)
+        runner = self._action_runner(session, writer, outputs, targets)
         by_id = {a.id: a for a in targets}
         result = run_ordered(
             [a.id for a in reversed(targets)],
             undo_waits_for(targets),
             lambda action_id: runner.undo(by_id[action_id], state.action(action_id)),
-            concurrency=self.concurrency,
+            concurrency=self._threads(runner),
             cancel=self.cancel,
         )
         if result.error is not None:
