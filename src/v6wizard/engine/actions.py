@@ -5,7 +5,9 @@ writer, the outputs recorded so far) and does, for one action:
 
 - `apply`: resolve the parameters, journal an intent (with the client token, minted
   once per action and reused on every retry), make the call, verify the
-  postcondition by reading AWS, journal the outcome, or a failure with AWS's code;
+  postcondition by reading AWS (subnet actions through the step's shared SubnetWatch:
+  one DescribeSubnets for every action waiting at that moment), journal the outcome,
+  or a failure with AWS's code;
 - `reconcile`: for an intent with no outcome, look in AWS for its effect and record
   it, so a resumed run never creates a duplicate;
 - `undo`: the same cycle for the inverse call, in phase `rollback`.

@@ -3,7 +3,10 @@
 Steps run in plan order; within a step, independent actions run in a bounded pool
 and `after_actions` orders the rest. Before a step, in-doubt actions (an intent with
 no outcome) are reconciled by reading AWS, then every remaining action's
-precondition is checked (drift); only then are calls made. Rollback runs the
+precondition is checked (drift); only then are calls made. In a step made only of
+subnet actions, more actions are under way than calls in flight: the ones whose call
+returned wait for their postcondition, read for all of them at once by a SubnetWatch,
+while the next ones call (`subnet_concurrency` calls, `waiting_threads` waiters). Rollback runs the
 inverse calls in the reverse order, step by step. Every run holds the VPC's lock.
 """
 
