@@ -80,7 +80,8 @@ def child(mode: str) -> None:
         marks["connected"] = time.time()
         app.exit()
 
-    freeze_start_up_heap()  # as run_app does
+    app.freeze_heap = True  # as run_app does
+    freeze_start_up_heap()
     app.run(headless=True, size=(100, 32), auto_pilot=auto_pilot)
     if emulator is not None:
         emulator.stop()
@@ -178,8 +179,8 @@ def serve_scale() -> None:
 
 
 def bench_stall(runs: int) -> tuple[list[dict[str, float]], float]:
-    from v6wizard.aws.session import AwsTarget
-    from v6wizard.tui.app import make_app
+    from v6wizard.aws.target import AwsTarget
+    from v6wizard.tui.app import freeze_start_up_heap, make_app
 
     os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_REGION="us-east-1")
     server = subprocess.Popen(
@@ -192,7 +193,10 @@ def bench_stall(runs: int) -> tuple[list[dict[str, float]], float]:
         results = []
         for _ in range(runs):
             journal = str(Path(tempfile.mkdtemp(prefix="v6wizard-bench-")) / "journal.sqlite3")
-            results.append(asyncio.run(measure_stall(make_app(target, journal_spec=journal), ready["vpc_id"])))
+            app = make_app(target, journal_spec=journal)
+            app.freeze_heap = True  # as run_app does (one app per process there; here a few, which is fine for a bench)
+            freeze_start_up_heap()
+            results.append(asyncio.run(measure_stall(app, ready["vpc_id"])))
         return results, ready["seeded"]
     finally:
         assert server.stdin is not None

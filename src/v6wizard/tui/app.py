@@ -84,6 +84,8 @@ class WizardApp(App[int]):
         self.statuses: dict[str, str] = {}
         """Step name -> planned/applied/rolled-back/failed/skipped/conflict for the current session."""
         self.set_reactive(WizardApp.dry_run, dry_run)
+        self.freeze_heap = False
+        """Set by run_app (one app per process): the connect worker then freezes what it loaded, see freeze_start_up_heap."""
         self._quitting = False
 
     # --- start-up and the context line -----------------------------------------
@@ -123,6 +125,7 @@ class WizardApp(App[int]):
         )
         identity = backend.identity()
         sessions = backend.open_sessions()
+        backend.load_discovery_clients()
         # Import the later screens here, off the UI thread, so opening one never stalls the event loop
         # (and before Connected, so a quick "n" never waits on the import lock held by this thread).
         import v6wizard.tui.screens.choose  # noqa: F401
@@ -130,6 +133,10 @@ class WizardApp(App[int]):
         import v6wizard.tui.screens.plan  # noqa: F401
         import v6wizard.tui.screens.step  # noqa: F401
 
+        if self.freeze_heap:
+            # boto3, the service models and these screens live as long as the process: keep full
+            # collections from walking them (one took ~200 ms of GIL during discovery).
+            gc.freeze()
         self.call_from_thread(self._set_backend, backend)
         self.post_message(Connected(identity, sessions, backend.journal.location))
 
@@ -331,7 +338,9 @@ def freeze_start_up_heap() -> None:
 
     They live as long as the process, yet each full collection would walk them all: with
     the demo's emulator loaded that put several hundred milliseconds of collections into
-    the first frame. Called once per process, just before the app runs.
+    the first frame. Called once per process, just before the app runs; an app with
+    `freeze_heap` set freezes again once its connect worker has loaded boto3. Tests never
+    call it: their many apps per process would stay in memory.
     """
     gc.collect()
     gc.freeze()
@@ -340,5 +349,6 @@ def freeze_start_up_heap() -> None:
 def run_app(target: AwsTarget, *, journal_spec: str | None = None, dry_run: bool = False, demo: bool = False) -> int:
     """Run the wizard in this terminal until the operator quits; returns the exit code."""
     app = make_app(target, journal_spec=journal_spec, dry_run=dry_run, demo=demo)
+    app.freeze_heap = True
     freeze_start_up_heap()
     return app.run() or 0

@@ -100,6 +100,16 @@ class Backend:
 
         return region_overview(self.access, cancel=self.cancel)
 
+    def load_discovery_clients(self) -> None:
+        """Make the EC2 and Lambda clients and their paginators now, while connecting.
+
+        Loading a service model holds the GIL for tens of milliseconds, and a client's first
+        get_paginator loads its pagination model without a lock, so discovery's threads each
+        did it at once: that was time the event loop waited, right when the operator picked a VPC.
+        """
+        self.access.client("ec2").get_paginator("describe_subnets")
+        self.access.client("lambda").get_paginator("list_functions")
+
     def discover(self, vpc_id: str, on_progress: Callable[..., None] | None = None) -> Inventory:
         from v6wizard.aws.discovery import discover
 

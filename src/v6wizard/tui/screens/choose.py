@@ -25,6 +25,12 @@ if TYPE_CHECKING:
 
 CIDR_SOURCES = ("amazon", "ipam", "byoip")
 
+OPTION_BATCH = 40
+"""Options added to a list per frame: a screenful and then some, well under the 50 ms frame budget."""
+
+Option = tuple[str, str, bool]
+"""A SelectionList option: label, value, ticked."""
+
 
 class ChooseScreen(Screen[None]):
     """Pick a VPC (enter), tick what to migrate, set the options, then make the plan (p)."""
@@ -41,6 +47,8 @@ class ChooseScreen(Screen[None]):
         super().__init__()
         self._overview = overview
         self._inventory = inventory
+        """The VPC's inventory once its subnets and functions are all listed (None while filling)."""
+        self._fill_generation = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -133,26 +141,44 @@ class ChooseScreen(Screen[None]):
         self._show_inventory(message.inventory)
 
     def _show_inventory(self, inventory: Inventory) -> None:
-        self._inventory = inventory
-        # One add_options call per list: adding hundreds of options one by one re-lays out each time.
-        subnets = self.query_one("#subnets", SelectionList)
-        subnets.clear_options()
-        subnets.add_options(
-            [
-                (f"{s.name or s.id} {s.cidr_block} {'has ' + s.ipv6_cidr if s.ipv6_cidr else 'gets a /64'}", s.id, not s.ipv6_native)
-                for s in sorted(inventory.subnets, key=lambda s: s.name or s.id)
-            ]
-        )
-        functions = self.query_one("#functions", SelectionList)
-        functions.clear_options()
-        functions.add_options(
-            [(f"{fn.name}: {'dual-stack' if fn.ipv6_allowed_for_dual_stack else 'IPv4 only'}", fn.name, True) for fn in inventory.functions]
-        )
+        # Labels are built here in one pass; the lists are filled a batch per frame (see _fill), and the
+        # inventory counts as shown (p works) once both lists hold every option.
+        self._inventory = None
+        self._fill_generation += 1
+        subnets = [
+            (f"{s.name or s.id} {s.cidr_block} {'has ' + s.ipv6_cidr if s.ipv6_cidr else 'gets a /64'}", s.id, not s.ipv6_native)
+            for s in sorted(inventory.subnets, key=lambda s: s.name or s.id)
+        ]
+        functions = [
+            (f"{fn.name}: {'dual-stack' if fn.ipv6_allowed_for_dual_stack else 'IPv4 only'}", fn.name, True)
+            for fn in inventory.functions
+        ]
+        self.query_one("#subnets", SelectionList).clear_options()
+        self.query_one("#functions", SelectionList).clear_options()
         self.query_one("#picks").remove_class("-empty")
         self.query_one("#choose-status", Static).update(
             f"{inventory.vpc.id}: {len(inventory.subnets)} subnets, {len(inventory.functions)} functions, "
             f"{len(inventory.nat_gateways)} NAT gateways. Tick what to migrate, then press p."
         )
+        self._fill(self._fill_generation, inventory, subnets, functions)
+
+    def _fill(self, generation: int, inventory: Inventory, subnets: list[Option], functions: list[Option]) -> None:
+        """Add the next OPTION_BATCH options to each list, then come back after the frame is painted.
+
+        Hundreds of options added at once were laid out in one frame (the longest stall of
+        opening a big VPC); a batch per frame keeps each frame short, and the first batch
+        already fills the screen.
+        """
+        if generation != self._fill_generation or not self.is_attached:
+            return  # another VPC was picked meanwhile (or the screen closed): its fill takes over
+        for selector, options in (("#subnets", subnets), ("#functions", functions)):
+            if options:
+                self.query_one(selector, SelectionList).add_options(options[:OPTION_BATCH])
+        subnets, functions = subnets[OPTION_BATCH:], functions[OPTION_BATCH:]
+        if subnets or functions:
+            self.call_after_refresh(self._fill, generation, inventory, subnets, functions)
+        else:
+            self._inventory = inventory
 
     # --- actions --------------------------------------------------------------------
 
@@ -179,7 +205,9 @@ class ChooseScreen(Screen[None]):
 
     def action_make_plan(self) -> None:
         if self._inventory is None:
-            self.notify("Pick a VPC first (enter on a row).", severity="warning")
+            still_listing = self.query_one("#subnets", SelectionList).option_count > 0
+            text = "Still listing the VPC's subnets; press p again in a moment." if still_listing else "Pick a VPC first (enter on a row)."
+            self.notify(text, severity="warning")
             return
         try:
             options = self.options()
