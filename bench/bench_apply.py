@@ -40,7 +40,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-README = Path(__file__).with_name("README.md")
+from readme import write_section
+
 SECTION = "## Apply and rollback"
 UNTIL = "functions"
 SUBNET_KINDS = ("associate-subnet-ipv6", "enable-assign-ipv6")
@@ -244,14 +245,7 @@ def main() -> None:
     report = "\n".join(lines)
     print(report)
     if args.write:
-        text = README.read_text() if README.exists() else "# Benchmarks\n"
-        start = text.find(SECTION)
-        if start == -1:
-            text = text.rstrip("\n") + "\n\n" + report
-        else:
-            end = text.find("\n## ", start + len(SECTION))
-            text = text[:start] + report + (text[end + 1 :] if end != -1 else "")
-        README.write_text(text)
+        write_section(SECTION, report)
     sys.exit(0 if restored else 1)
 
 
