@@ -125,7 +125,6 @@ class WizardApp(App[int]):
         )
         identity = backend.identity()
         sessions = backend.open_sessions()
-        backend.load_discovery_clients()
         # Import the later screens here, off the UI thread, so opening one never stalls the event loop
         # (and before Connected, so a quick "n" never waits on the import lock held by this thread).
         import v6wizard.tui.screens.choose  # noqa: F401
@@ -133,12 +132,14 @@ class WizardApp(App[int]):
         import v6wizard.tui.screens.plan  # noqa: F401
         import v6wizard.tui.screens.step  # noqa: F401
 
+        self.call_from_thread(self._set_backend, backend)
+        self.post_message(Connected(identity, sessions, backend.journal.location))
+        # After the account is shown, while the operator reads the start screen: what discovery needs next.
+        backend.load_discovery_clients()
         if self.freeze_heap:
             # boto3, the service models and these screens live as long as the process: keep full
             # collections from walking them (one took ~200 ms of GIL during discovery).
             gc.freeze()
-        self.call_from_thread(self._set_backend, backend)
-        self.post_message(Connected(identity, sessions, backend.journal.location))
 
     def _set_backend(self, backend: Backend) -> None:
         if self.backend is not None and self.backend is not backend:
