@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from v6wizard.cli.common import run_guarded
+from v6wizard.constants import DEMO_POLL_SECONDS, DEMO_SCHEDULE
 
 DEMO_REGION = "us-east-1"
 DEMO_ENV = {
@@ -32,7 +33,7 @@ def demo(serve: bool, dry_run: bool, journal: str | None) -> None:
 
 
 def _demo(serve: bool, dry_run: bool, journal: str | None) -> int:
-    emulator, account = start_demo()
+    emulator, account, traffic = start_demo()
     try:
         if serve:
             return _serve(emulator.endpoint, account)
@@ -43,11 +44,16 @@ def _demo(serve: bool, dry_run: bool, journal: str | None) -> int:
         run_app(AwsTarget(region=DEMO_REGION, endpoint_url=emulator.endpoint), journal_spec=journal_spec, dry_run=dry_run, demo=True)
         return 0
     finally:
+        traffic.stop()
         emulator.stop()
 
 
-def start_demo() -> tuple[Any, Any]:
-    """Start the emulator on 127.0.0.1 and seed the sample account; returns (emulator, account)."""
+def start_demo() -> tuple[Any, Any, Any]:
+    """Start the emulator on 127.0.0.1, seed the sample account and start its live traffic.
+
+    Returns (emulator, account, traffic); the traffic keeps per-version metrics coming so
+    the cutover's health gates have something to judge.
+    """
     try:
         from v6wizard.emulator import start_emulator
     except ImportError:
@@ -59,14 +65,17 @@ def start_demo() -> tuple[Any, Any]:
     os.environ.update(DEMO_ENV)
     from v6wizard.aws.session import AwsAccess, AwsTarget
     from v6wizard.demo.seed import seed_demo
+    from v6wizard.demo.traffic import DemoTraffic
 
     emulator = start_emulator(strict=True)
     try:
-        account = seed_demo(AwsAccess(AwsTarget(region=DEMO_REGION, endpoint_url=emulator.endpoint)))
+        access = AwsAccess(AwsTarget(region=DEMO_REGION, endpoint_url=emulator.endpoint))
+        account = seed_demo(access)
+        traffic = DemoTraffic(access, account.function_names).start()
     except BaseException:
         emulator.stop()
         raise
-    return emulator, account
+    return emulator, account, traffic
 
 
 def _serve(endpoint: str, account: Any) -> int:
@@ -75,6 +84,8 @@ def _serve(endpoint: str, account: Any) -> int:
     click.echo("From another terminal:")
     click.echo(f"  export AWS_ENDPOINT_URL={endpoint} AWS_REGION={DEMO_REGION} AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo")
     click.echo(f"  v6wizard plan --vpc-id {vpc_id}")
+    click.echo(f"  v6wizard apply --vpc-id {vpc_id} --schedule {DEMO_SCHEDULE} --poll-interval {DEMO_POLL_SECONDS:g} --yes")
+    click.echo("Its functions get live synthetic traffic, so the cutover's health gates have metrics to judge.")
     click.echo("Press Ctrl+C to stop it.", nl=True)
     stop = threading.Event()
     try:

@@ -24,6 +24,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerFailed, WorkerState
 
+from v6wizard.constants import DEFAULT_SCHEDULE, DEMO_SCHEDULE
 from v6wizard.errors import Cancelled, CredentialsError, V6WizardError
 from v6wizard.tui.backend import AccessFactory, Backend, default_access_factory
 from v6wizard.tui.messages import Connected, EngineEventMessage, RunFinished
@@ -72,6 +73,8 @@ class WizardApp(App[int]):
         self.target = target
         self.journal_spec = journal_spec
         self.demo = demo
+        self.default_schedule = DEMO_SCHEDULE if demo else DEFAULT_SCHEDULE
+        """The schedule the options form starts with: short bakes in the demo, to watch them."""
         self.access_factory = access_factory or default_access_factory
         self.cutover_settings = cutover_settings
         self.cutover_clock = cutover_clock
@@ -349,7 +352,13 @@ def freeze_start_up_heap() -> None:
 
 def run_app(target: AwsTarget, *, journal_spec: str | None = None, dry_run: bool = False, demo: bool = False) -> int:
     """Run the wizard in this terminal until the operator quits; returns the exit code."""
-    app = make_app(target, journal_spec=journal_spec, dry_run=dry_run, demo=demo)
+    settings = None
+    if demo:
+        from v6wizard.constants import DEMO_POLL_SECONDS
+        from v6wizard.engine.cutover import CutoverSettings
+
+        settings = CutoverSettings(poll_interval=DEMO_POLL_SECONDS)
+    app = make_app(target, journal_spec=journal_spec, dry_run=dry_run, demo=demo, cutover_settings=settings)
     app.freeze_heap = True
     freeze_start_up_heap()
     return app.run() or 0

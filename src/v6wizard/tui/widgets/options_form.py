@@ -7,7 +7,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, RadioButton, RadioSet, Switch
 
-from v6wizard.core.schedule import DEFAULT_SCHEDULE
 
 
 class OptionsForm(Vertical):
@@ -31,7 +30,7 @@ class OptionsForm(Vertical):
             yield Label("Alias")
             yield Input("live", id="alias", classes="short")
             yield Label("Schedule")
-            yield Input(DEFAULT_SCHEDULE, id="schedule", classes="short")
+            yield Input(self.app.default_schedule, id="schedule", classes="short")
 
     @on(RadioSet.Changed, "#cidr-source")
     def _source_changed(self, event: RadioSet.Changed) -> None:
