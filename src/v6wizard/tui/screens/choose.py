@@ -109,7 +109,8 @@ class ChooseScreen(Screen[None]):
         self._overview = overview
         table = self.query_one("#vpcs", DataTable)
         table.clear()
-        for vpc in overview.vpcs:
+        # The VPCs with functions to migrate come first, so enter on the first row is the likely choice.
+        for vpc in sorted(overview.vpcs, key=lambda v: (-v.function_count, v.name or "~", v.id)):
             table.add_row(
                 vpc.id,
                 vpc.name or ("(default)" if vpc.is_default else ""),
