@@ -25,7 +25,6 @@ import asyncio
 import json
 import logging
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -34,7 +33,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-README = Path(__file__).with_name("README.md")
+from readme import write_section
+
 SECTION = "## TUI start-up"
 TICK = 0.005
 LOAD_AT_START = os.getloadavg()[0]
@@ -293,17 +293,6 @@ def report(startup: dict[str, list[dict[str, float]]], stalls: list[dict[str, fl
     return "\n".join(lines)
 
 
-def write_section(text: str) -> None:
-    """Replace our section in bench/README.md, leaving everyone else's as they are."""
-    current = README.read_text() if README.exists() else "# Benchmarks\n\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(current):
-        updated = pattern.sub(lambda _: text, current)
-    else:
-        updated = current.rstrip("\n") + "\n\n" + text
-    README.write_text(updated)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -322,7 +311,7 @@ def main() -> None:
     text = report(startup, stalls, seeded, args.runs, import_seconds(args.runs))
     print(text)
     if args.write:
-        write_section(text)
+        write_section(SECTION, text)
 
 
 if __name__ == "__main__":

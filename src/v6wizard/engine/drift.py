@@ -16,6 +16,7 @@ from typing import Any
 
 import botocore.exceptions
 
+from v6wizard.aws.discovery_ec2 import tags_of
 from v6wizard.aws.session import AwsAccess
 from v6wizard.aws.verify import LIVE_STATES, function_config, is_not_found, sg_rules_like
 from v6wizard.core.inventory import OURS_TAG
@@ -98,7 +99,7 @@ def _no_foreign_eigw(access: AwsAccess, action: Action, params: dict[str, Any], 
         return _missing(exc, f"VPC {params['VpcId']}")
     for page in ec2.get_paginator("describe_egress_only_internet_gateways").paginate():
         for gateway in page.get("EgressOnlyInternetGateways", []):
-            tags = {t["Key"]: t["Value"] for t in gateway.get("Tags") or []}
+            tags = tags_of(gateway)
             attached = any(a.get("VpcId") == params["VpcId"] and a.get("State") in ("attached", "attaching") for a in gateway.get("Attachments") or [])
             if attached and tags.get(OURS_TAG) != session_id:
                 return f"the egress-only gateway {gateway['EgressOnlyInternetGatewayId']} was attached to {params['VpcId']}"
