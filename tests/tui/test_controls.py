@@ -123,17 +123,29 @@ async def test_inspect_opens_the_session_plan_and_changes_nothing(build_app, dem
     assert vpc_ipv6_blocks(access, demo.vpc_id) == blocks
 
 
-async def test_pause_holds_the_stage_and_stops_the_bake_clock(build_app, demo, access) -> None:
+def stepped_cutover_app(build_app, demo, access):
+    """An app whose cutover runs on a fake clock with healthy traffic, one poll per `ticks.allow()`."""
     clock = FakeClock()
     ticks = Ticks()
     clock.hooks += [traffic(access, demo.function_names, new_errors=0), ticks]
     app = build_app(cutover_settings=CutoverSettings(poll_interval=POLL, min_invocations=10), cutover_clock=clock)
+    return app, clock, ticks
+
+
+async def split_every_alias(pilot, app, demo):
+    """Migrate the demo up to the cutover and wait until every alias is split; returns (screen, panels)."""
+    await migrate_to_cutover(pilot, demo)
+    screen = next(s for s in app.screen_stack if isinstance(s, CutoverScreen))
+    panels = list(screen.query(FunctionCutover))
+    await wait_for(pilot, lambda: all("stage 0" in p.stage_text for p in panels), timeout=60, what="every alias split")
+    return screen, panels
+
+
+async def test_pause_holds_the_stage_and_stops_the_bake_clock(build_app, demo, access) -> None:
+    app, clock, ticks = stepped_cutover_app(build_app, demo, access)
     names = demo.function_names
     async with app.run_test(size=SIZE) as pilot:
-        await migrate_to_cutover(pilot, demo)
-        screen = next(s for s in app.screen_stack if isinstance(s, CutoverScreen))
-        panels = list(screen.query(FunctionCutover))
-        await wait_for(pilot, lambda: all("stage 0" in p.stage_text for p in panels), timeout=60, what="every alias split")
+        screen, panels = await split_every_alias(pilot, app, demo)
         await pilot.press("space")
         for name in names:
             assert app.backend.cutover_control.is_paused(name), f"space pauses every function ({name})"
@@ -161,16 +173,10 @@ async def test_pause_holds_the_stage_and_stops_the_bake_clock(build_app, demo, a
 
 
 async def test_promote_now_finalizes_every_alias_at_the_next_poll(build_app, demo, access) -> None:
-    clock = FakeClock()
-    ticks = Ticks()
-    clock.hooks += [traffic(access, demo.function_names, new_errors=0), ticks]
-    app = build_app(cutover_settings=CutoverSettings(poll_interval=POLL, min_invocations=10), cutover_clock=clock)
+    app, clock, ticks = stepped_cutover_app(build_app, demo, access)
     names = demo.function_names
     async with app.run_test(size=SIZE) as pilot:
-        await migrate_to_cutover(pilot, demo)
-        screen = next(s for s in app.screen_stack if isinstance(s, CutoverScreen))
-        panels = list(screen.query(FunctionCutover))
-        await wait_for(pilot, lambda: all("stage 0" in p.stage_text for p in panels), timeout=60, what="every alias split")
+        screen, panels = await split_every_alias(pilot, app, demo)
         await pilot.press("P")
         await confirm_typed(pilot, "promote")
         await wait_for(pilot, lambda: app.screen is screen, what="back on the cutover screen")
