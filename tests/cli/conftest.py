@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -52,3 +53,11 @@ def run_cli(emulator: Any):
         return runner.invoke(cli, list(args), input=input, catch_exceptions=False)
 
     return invoke
+
+
+@pytest.fixture
+def journal_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh SQLite journal for the CLI under test (V6WIZARD_JOURNAL points at it)."""
+    path = tmp_path / "journal.sqlite3"
+    monkeypatch.setenv("V6WIZARD_JOURNAL", str(path))
+    return path

@@ -12,13 +12,6 @@ from v6wizard.aws.snapshot import diff_snapshots, take_snapshot
 from engine.scenario import small
 
 
-@pytest.fixture
-def journal_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "journal.sqlite3"
-    monkeypatch.setenv("V6WIZARD_JOURNAL", str(path))
-    return path
-
-
 def test_apply_json_then_show_sessions_and_rollback(access, run_cli, cli_calls, journal_path: Path) -> None:
     info = small(access, functions=0)
     before = take_snapshot(access, info.vpc_id)

@@ -13,9 +13,8 @@ FAST = ["--schedule", "10%:1s,100%", "--poll-interval", "0.2", "--min-invocation
 
 
 @pytest.fixture
-def dual_stack_versions(access: AwsAccess, run_cli, tmp_path, monkeypatch):
+def dual_stack_versions(access: AwsAccess, run_cli, journal_path):
     """The demo with every step up to `functions` applied: each function has a dual-stack version to cut over to."""
-    monkeypatch.setenv("V6WIZARD_JOURNAL", str(tmp_path / "journal.sqlite3"))
     info = scenarios.demo(access)
     result = run_cli("apply", "--vpc-id", info.vpc_id, "--until", "functions", "--yes")
     assert result.exit_code == 0, result.output

@@ -15,13 +15,6 @@ SECRET = "test-secret-key-never-written-anywhere"
 TOKEN = "session-token-that-must-never-be-written"
 
 
-@pytest.fixture
-def journal_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "journal.sqlite3"
-    monkeypatch.setenv("V6WIZARD_JOURNAL", str(path))
-    return path
-
-
 def test_access_denied_mid_step_exits_1_and_rollback_undoes_what_was_done(access, emulator, run_cli, journal_path: Path) -> None:
     info = small(access, functions=0)
     before = take_snapshot(access, info.vpc_id)

@@ -29,9 +29,8 @@ def test_a_tick_splits_invocations_by_the_alias_weights(access: AwsAccess) -> No
     assert stats[extra].p99_ms == 90.0  # 99% of invocations take 90 ms or less
 
 
-def test_a_cutover_against_the_demo_traffic_passes_its_gates(access: AwsAccess, run_cli, tmp_path, monkeypatch) -> None:
+def test_a_cutover_against_the_demo_traffic_passes_its_gates(access: AwsAccess, run_cli, journal_path) -> None:
     """Default min-invocations (100): the stage is judged on the generated traffic, not waved through."""
-    monkeypatch.setenv("V6WIZARD_JOURNAL", str(tmp_path / "journal.sqlite3"))
     info = scenarios.demo(access)
     assert run_cli("apply", "--vpc-id", info.vpc_id, "--until", "functions", "--yes").exit_code == 0
     traffic = DemoTraffic(access, info.function_names, interval=0.1, per_tick=400).start()
