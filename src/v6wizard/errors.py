@@ -105,3 +105,7 @@ class LowTraffic(V6WizardError):
 
 class CutoverIncomplete(V6WizardError):
     """Several functions of one cutover did not finish; the message lists each one's reason."""
+
+
+class DiscoveryHelperFailed(V6WizardError):
+    """The helper process that reads the account stopped or could not start; nothing was changed, and a retry starts a new one."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
@@ -40,6 +40,15 @@ class Identity:
     arn: str
 
 
+@dataclass(frozen=True)
+class StaticCredentials:
+    """Credentials resolved once: access key, secret and session token. The repr shows only the key id."""
+
+    access_key: str
+    secret_key: str = field(repr=False)
+    token: str | None = field(default=None, repr=False)
+
+
 def client_config(max_pool_connections: int = 32) -> Config:
     return Config(
         retries={"mode": "standard", "max_attempts": RETRY_ATTEMPTS},
@@ -58,7 +67,10 @@ class AwsAccess:
         event_hooks: Sequence[EventHook] = (),
         credential_cache: Any | None = None,
         mfa_prompter: Callable[[str], str] | None = None,
+        credentials: StaticCredentials | None = None,
     ) -> None:
+        """`credentials`, when given, are used instead of the profile's or environment's (a helper
+        process gets its parent's this way); the profile still supplies region and config."""
         target = target or AwsTarget()
         endpoint = target.endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
         self._lock = threading.Lock()
@@ -68,7 +80,11 @@ class AwsAccess:
             # boto3 reads AWS_DEFAULT_REGION but not AWS_REGION, which the AWS CLI v2 and the
             # other SDKs honour; operators expect both to work.
             self._session = boto3.Session(
-                profile_name=target.profile, region_name=target.region or os.environ.get("AWS_REGION") or None
+                profile_name=target.profile,
+                region_name=target.region or os.environ.get("AWS_REGION") or None,
+                aws_access_key_id=credentials.access_key if credentials else None,
+                aws_secret_access_key=credentials.secret_key if credentials else None,
+                aws_session_token=credentials.token if credentials else None,
             )
         except botocore.exceptions.ProfileNotFound:
             raise CredentialsError(
@@ -112,6 +128,20 @@ class AwsAccess:
                 raise translate(exc, self.target) from None
             self._identity = Identity(account_id=answer["Account"], arn=answer["Arn"])
         return self._identity
+
+    def frozen_credentials(self) -> StaticCredentials:
+        """The credentials in use now (refreshed first if they are temporary and about to expire).
+
+        For handing to a helper process over a pipe; never write them anywhere.
+        """
+        try:
+            credentials = self._session.get_credentials()
+            frozen = credentials.get_frozen_credentials() if credentials is not None else None
+        except Exception as exc:  # noqa: BLE001 - every failure becomes one sentence
+            raise translate(exc, self.target) from None
+        if frozen is None or not frozen.access_key:
+            raise translate(botocore.exceptions.NoCredentialsError(), self.target)
+        return StaticCredentials(frozen.access_key, frozen.secret_key, frozen.token)
 
 
 def _check_region(session: boto3.Session, region: str) -> None:

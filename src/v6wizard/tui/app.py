@@ -137,12 +137,13 @@ class WizardApp(App[int]):
 
         self.call_from_thread(self._set_backend, backend)
         self.post_message(Connected(identity, sessions, backend.journal.location))
-        # After the account is shown, while the operator reads the start screen: what discovery needs next.
-        backend.load_discovery_clients()
         if self.freeze_heap:
             # boto3, the service models and these screens live as long as the process: keep full
             # collections from walking them (one took ~200 ms of GIL during discovery).
             gc.freeze()
+        # After the account is shown, while the operator reads the start screen: the discovery helper
+        # process loads boto3 and the EC2/Lambda clients, so it is warm when a VPC is picked.
+        backend.start_discovery()
 
     def _set_backend(self, backend: Backend) -> None:
         if self.backend is not None and self.backend is not backend:

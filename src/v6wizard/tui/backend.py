@@ -1,9 +1,11 @@
 """The wizard's back end: every AWS, journal and engine call the screens need, in one place.
 
 Nothing here imports textual. Each method blocks and is meant to run in a thread
-worker; the app turns the results into messages. Heavy modules (discovery, the
-planner, the journal, the engine) are imported on first use so the start screen
-appears before boto3's service models are loaded.
+worker; the app turns the results into messages. Heavy modules (the planner, the
+journal, the engine) are imported on first use so the start screen appears before
+boto3's service models are loaded. Discovery and the region overview run in a helper
+process (`v6wizard.aws.discovery_process`), so parsing hundreds of responses never
+holds the GIL the event loop needs.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from v6wizard.aws.discovery_process import DiscoveryProcess
     from v6wizard.core.inventory import Inventory, RegionOverview
     from v6wizard.core.plan import Plan, PlanOptions
     from v6wizard.aws.session import AwsAccess, AwsTarget, Identity
@@ -59,6 +62,8 @@ class Backend:
     cutover_control: Any | None = None
     """The running engine's CutoverControl (pause/resume/promote/abort), once a run started."""
     _journal: Journal | None = None
+    _discovery: DiscoveryProcess | None = None
+    _discovery_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def target(self) -> AwsTarget:
@@ -95,25 +100,30 @@ class Backend:
 
     # --- discovery and planning ----------------------------------------------
 
-    def region_overview(self) -> RegionOverview:
-        from v6wizard.aws.discovery import region_overview
+    @property
+    def discovery(self) -> DiscoveryProcess:
+        """The helper process that runs discovery and the region overview, off the UI process's GIL."""
+        with self._discovery_lock:  # the connect worker and a quick "n" may ask at once
+            if self._discovery is None:
+                from v6wizard.aws.discovery_process import DiscoveryProcess
 
-        return region_overview(self.access, cancel=self.cancel)
+                self._discovery = DiscoveryProcess(self.access.target, self.access.frozen_credentials)
+            return self._discovery
 
-    def load_discovery_clients(self) -> None:
-        """Make the EC2 and Lambda clients and their paginators now, while connecting.
+    def start_discovery(self) -> bool:
+        """Start the discovery helper and wait until it has loaded its clients (called while connecting).
 
-        Loading a service model holds the GIL for tens of milliseconds, and a client's first
-        get_paginator loads its pagination model without a lock, so discovery's threads each
-        did it at once: that was time the event loop waited, right when the operator picked a VPC.
+        Started once connected, so boto3 and the service models are loaded in the helper before the
+        operator picks a VPC. False if it is not ready in time; the first request then says why.
         """
-        self.access.client("ec2").get_paginator("describe_subnets")
-        self.access.client("lambda").get_paginator("list_functions")
+        self.discovery.start()
+        return self.discovery.wait_ready()
+
+    def region_overview(self) -> RegionOverview:
+        return self.discovery.region_overview(cancel=self.cancel)
 
     def discover(self, vpc_id: str, on_progress: Callable[..., None] | None = None) -> Inventory:
-        from v6wizard.aws.discovery import discover
-
-        return discover(self.access, vpc_id, cancel=self.cancel, on_progress=on_progress)
+        return self.discovery.discover(vpc_id, cancel=self.cancel, on_progress=on_progress)
 
     @staticmethod
     def build_plan(inventory: Inventory, options: PlanOptions) -> Plan:
@@ -146,6 +156,8 @@ class Backend:
         return self.engine(lambda event: None).state(session_id)
 
     def close(self) -> None:
+        if self._discovery is not None:
+            self._discovery.close()
         if self._journal is not None:
             self._journal.close()
             self._journal = None
