@@ -78,6 +78,15 @@ def test_concurrent_appends_get_distinct_consecutive_seqs_in_order(journal: Jour
         assert mine == [0, 1, 2, 3, 4], "one writer's entries keep their order"
 
 
+def test_append_many_takes_the_next_seqs_in_order(journal: Journal, plan) -> None:
+    info = journal.create_session(plan)
+    journal.append(JournalEntry(session_id=info.id, action_id="", kind="note", data={"n": 0}))
+    stored = journal.append_many([JournalEntry(session_id=info.id, action_id="", kind="note", data={"n": n}) for n in (1, 2, 3)])
+    assert [(e.seq, e.data["n"]) for e in stored] == [(2, 1), (3, 2), (4, 3)]
+    assert [e.data["n"] for e in journal.entries(info.id)] == [0, 1, 2, 3]
+    assert journal.append(JournalEntry(session_id=info.id, action_id="", kind="note")).seq == 5
+
+
 def test_entries_keep_every_field(journal: Journal, plan) -> None:
     info = journal.create_session(plan)
     intent = JournalEntry(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from v6wizard.errors import JournalError
+from v6wizard.errors import JournalError, UnknownSession
 from v6wizard.journal import default_journal_path, open_journal
 from v6wizard.journal.base import JournalEntry
 from v6wizard.journal.sqlite import SCHEMA_VERSION, SqliteJournal
@@ -175,3 +175,12 @@ def test_an_unreadable_entry_is_a_journal_error_not_a_traceback(sqlite_path: Pat
     with pytest.raises(JournalError, match="is damaged or unreadable"):
         reopened.entries(info.id)
     reopened.close()
+
+
+def test_append_many_is_all_or_nothing(sqlite_journal: SqliteJournal, plan) -> None:
+    """One transaction: an entry for an unknown session leaves the batch's other entries unwritten."""
+    info = sqlite_journal.create_session(plan)
+    batch = [JournalEntry(session_id=info.id, action_id="", kind="note"), JournalEntry(session_id="no-such-session", action_id="", kind="note")]
+    with pytest.raises(UnknownSession):
+        sqlite_journal.append_many(batch)
+    assert sqlite_journal.entries(info.id) == []

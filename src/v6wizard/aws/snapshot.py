@@ -6,10 +6,14 @@ attached to it, and keeps only what a migration could change: volatile fields
 (revision ids, timestamps, states in transit) and disassociated CIDR associations
 are dropped, lists are sorted. Two snapshots compare with `==`. Published Lambda
 versions are left out on purpose: they are immutable and stay after a rollback.
+
+The reads are independent, so they run at once (a full rollback ends with a
+snapshot, and a dozen sequential round trips were most of its last second).
 """
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from v6wizard.aws.discovery_ec2 import ROUTE_TARGET_KEYS, tags_of
@@ -117,23 +121,25 @@ def _network_acls(ec2: Any, vpc_filter: list[dict[str, Any]]) -> list[dict[str, 
     return sorted(result, key=lambda a: a["id"])
 
 
-def _gateways(ec2: Any, vpc_id: str, vpc_filter: list[dict[str, Any]]) -> dict[str, list[str]]:
+def _internet_gateways(ec2: Any, vpc_id: str) -> list[str]:
     igws = paginate(ec2, "DescribeInternetGateways", "InternetGateways", Filters=[{"Name": "attachment.vpc-id", "Values": [vpc_id]}])
-    eigws = [
+    return sorted(g["InternetGatewayId"] for g in igws)
+
+
+def _egress_only_gateways(ec2: Any, vpc_id: str) -> list[str]:
+    return sorted(
         g["EgressOnlyInternetGatewayId"]
         for g in paginate(ec2, "DescribeEgressOnlyInternetGateways", "EgressOnlyInternetGateways")
         if any(a.get("VpcId") == vpc_id and a.get("State") in ("attached", "attaching") for a in g.get("Attachments") or [])
-    ]
-    nats = [
+    )
+
+
+def _nat_gateways(ec2: Any, vpc_filter: list[dict[str, Any]]) -> list[str]:
+    return sorted(
         n["NatGatewayId"]
         for n in paginate(ec2, "DescribeNatGateways", "NatGateways", Filter=vpc_filter)
         if n.get("State") in ("pending", "available")
-    ]
-    return {
-        "internet": sorted(g["InternetGatewayId"] for g in igws),
-        "egress_only": sorted(eigws),
-        "nat": sorted(nats),
-    }
+    )
 
 
 def _security_group_rules(ec2: Any, vpc_filter: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -162,53 +168,66 @@ def _security_group_rules(ec2: Any, vpc_filter: list[dict[str, Any]]) -> list[di
     )
 
 
-def _functions(lam: Any, subnet_ids: set[str]) -> list[dict[str, Any]]:
-    result = []
-    for fn in paginate(lam, "ListFunctions", "Functions"):
-        vpc = fn.get("VpcConfig") or {}
-        # A function's VpcConfig.VpcId is unreliable in the emulator; subnet ids are right everywhere.
-        if not subnet_ids.intersection(vpc.get("SubnetIds") or []):
-            continue
-        aliases = paginate(lam, "ListAliases", "Aliases", FunctionName=fn["FunctionName"])
-        result.append(
-            {
-                "name": fn["FunctionName"],
-                "code_sha256": fn.get("CodeSha256"),
-                "role": fn.get("Role"),
-                "subnet_ids": sorted(vpc.get("SubnetIds") or []),
-                "security_group_ids": sorted(vpc.get("SecurityGroupIds") or []),
-                "ipv6_allowed_for_dual_stack": bool(vpc.get("Ipv6AllowedForDualStack")),
-                "aliases": sorted(
-                    (
-                        {
-                            "name": a["Name"],
-                            "version": a.get("FunctionVersion"),
-                            "weights": (a.get("RoutingConfig") or {}).get("AdditionalVersionWeights") or {},
-                        }
-                        for a in aliases
-                    ),
-                    key=lambda a: a["name"],
-                ),
-            }
-        )
-    return sorted(result, key=lambda f: f["name"])
+def _function(lam: Any, fn: dict[str, Any]) -> dict[str, Any]:
+    vpc = fn.get("VpcConfig") or {}
+    aliases = paginate(lam, "ListAliases", "Aliases", FunctionName=fn["FunctionName"])
+    return {
+        "name": fn["FunctionName"],
+        "code_sha256": fn.get("CodeSha256"),
+        "role": fn.get("Role"),
+        "subnet_ids": sorted(vpc.get("SubnetIds") or []),
+        "security_group_ids": sorted(vpc.get("SecurityGroupIds") or []),
+        "ipv6_allowed_for_dual_stack": bool(vpc.get("Ipv6AllowedForDualStack")),
+        "aliases": sorted(
+            (
+                {
+                    "name": a["Name"],
+                    "version": a.get("FunctionVersion"),
+                    "weights": (a.get("RoutingConfig") or {}).get("AdditionalVersionWeights") or {},
+                }
+                for a in aliases
+            ),
+            key=lambda a: a["name"],
+        ),
+    }
+
+
+def _functions(lam: Any, pool: ThreadPoolExecutor, functions: Future[list[dict[str, Any]]], subnets: Future[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    subnet_ids = {s["id"] for s in subnets.result()}
+    # A function's VpcConfig.VpcId is unreliable in the emulator; subnet ids are right everywhere.
+    attached = [fn for fn in functions.result() if subnet_ids.intersection((fn.get("VpcConfig") or {}).get("SubnetIds") or [])]
+    return sorted((f.result() for f in [pool.submit(_function, lam, fn) for fn in attached]), key=lambda f: f["name"])
+
+
+READERS = 8
+"""Reads in flight while taking a snapshot."""
 
 
 def take_snapshot(access: AwsAccess, vpc_id: str) -> Snapshot:
     """The normalized state of a VPC and the functions attached to it, for before/after comparison."""
-    ec2 = access.client("ec2")
+    ec2, lam = access.client("ec2"), access.client("lambda")
     vpc_filter = [{"Name": "vpc-id", "Values": [vpc_id]}]
-    vpc = _vpc(ec2, vpc_id)
-    subnets = _subnets(ec2, vpc_filter)
-    return {
-        "vpc": vpc,
-        "subnets": subnets,
-        "route_tables": _route_tables(ec2, vpc_filter),
-        "network_acls": _network_acls(ec2, vpc_filter),
-        "gateways": _gateways(ec2, vpc_id, vpc_filter),
-        "security_group_rules": _security_group_rules(ec2, vpc_filter),
-        "functions": _functions(access.client("lambda"), {s["id"] for s in subnets}),
-    }
+    with ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="snapshot") as pool:
+        subnets = pool.submit(_subnets, ec2, vpc_filter)
+        functions = pool.submit(paginate, lam, "ListFunctions", "Functions")
+        parts = {
+            "vpc": pool.submit(_vpc, ec2, vpc_id),
+            "route_tables": pool.submit(_route_tables, ec2, vpc_filter),
+            "network_acls": pool.submit(_network_acls, ec2, vpc_filter),
+            "security_group_rules": pool.submit(_security_group_rules, ec2, vpc_filter),
+        }
+        gateways = {
+            "internet": pool.submit(_internet_gateways, ec2, vpc_id),
+            "egress_only": pool.submit(_egress_only_gateways, ec2, vpc_id),
+            "nat": pool.submit(_nat_gateways, ec2, vpc_filter),
+        }
+        attached = _functions(lam, pool, functions, subnets)
+        return {
+            **{key: part.result() for key, part in parts.items()},
+            "subnets": subnets.result(),
+            "gateways": {key: part.result() for key, part in gateways.items()},
+            "functions": attached,
+        }
 
 
 def diff_snapshots(before: Snapshot, after: Snapshot) -> list[str]:

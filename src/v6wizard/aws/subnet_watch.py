@@ -5,8 +5,13 @@ action's thread still waits for its own postcondition before it journals the
 outcome, but instead of one DescribeSubnets each, the threads hand their subnet to a
 `SubnetWatch`: one poller thread describes every subnet currently waited on (up to
 200 ids per call, a `subnet-id` filter so a vanished subnet is simply absent instead
-of failing the whole batch), answers the waiters whose check holds, and polls again,
-at once when new waiters arrived and with a backoff otherwise. Reads only.
+of failing the whole batch), answers the waiters whose check holds, and polls again.
+While waiters keep arriving (a step's calls are still going out) it gathers them for
+up to `gather` seconds before reading, so that one read answers a few dozen actions
+instead of a handful: each DescribeSubnets costs the service (and our parser) in
+proportion to the subnets it returns plus a fixed part, and the calls still in flight
+queue behind it. Once arrivals pause for `first_delay` (the last calls returned) it
+reads at once, and with nobody new it backs off. Reads only.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from v6wizard.errors import AwsCallFailed
 
 BATCH = 200
 """Subnet ids per DescribeSubnets (AWS takes up to 200 values in one filter)."""
+GATHER = 0.25
+"""Longest a newly arrived waiter waits for others before its first read, while more keep arriving."""
 
 Check = Callable[[dict[str, Any] | None], Any]
 """Given the described subnet (None when it does not exist): a truthy result ends the wait."""
@@ -45,16 +52,26 @@ class SubnetWatch:
     """Waits on subnet postconditions for many threads with shared DescribeSubnets calls."""
 
     def __init__(
-        self, access: AwsAccess, *, timeout: float = VERIFY_TIMEOUT, first_delay: float = 0.05, max_delay: float = 2.0
+        self,
+        access: AwsAccess,
+        *,
+        timeout: float = VERIFY_TIMEOUT,
+        first_delay: float = 0.05,
+        max_delay: float = 2.0,
+        gather: float = GATHER,
     ) -> None:
         self.access = access
         self.timeout = timeout
         self.first_delay = first_delay
         self.max_delay = max_delay
+        self.gather = gather
         self._lock = threading.Lock()
         self._arrived = threading.Condition(self._lock)
         self._waiters: list[_Waiter] = []
         self._fresh = False
+        self._first_fresh = 0.0
+        """When the first waiter not yet read for arrived."""
+        self._last_arrival = 0.0
         self._poller: threading.Thread | None = None
         self.describe_calls = 0
         """DescribeSubnets calls made (the bench and tests read it)."""
@@ -92,7 +109,10 @@ class SubnetWatch:
         waiter = _Waiter(subnet_id, check, what, time.monotonic() + self.timeout, on_wait)
         with self._lock:
             self._waiters.append(waiter)
-            self._fresh = True
+            now = time.monotonic()
+            if not self._fresh:
+                self._fresh, self._first_fresh = True, now
+            self._last_arrival = now
             self._arrived.notify()
             if self._poller is None:
                 self._poller = threading.Thread(target=self._run, name="v6wizard-subnet-watch", daemon=True)
@@ -117,9 +137,19 @@ class SubnetWatch:
                     delay = min(self.max_delay, delay * 2) if not self._fresh else self.first_delay
                 else:
                     delay = self.first_delay
+                self._gather()
                 self._fresh = False
                 round_ = list(self._waiters)
             self._poll(round_)
+
+    def _gather(self) -> None:
+        """While newcomers keep arriving, let them collect (up to `gather` s for the first); holds the lock."""
+        while self._fresh:
+            now = time.monotonic()
+            until = min(self._first_fresh + self.gather, self._last_arrival + self.first_delay)
+            if now >= until:
+                return
+            self._arrived.wait(timeout=until - now)
 
     def _poll(self, waiters: list[_Waiter]) -> None:
         ids = sorted({w.subnet_id for w in waiters})

@@ -39,6 +39,9 @@ from v6wizard.journal.base import Journal, SessionInfo
 RESTORED_NOTE = "restored"
 """`data["note"]` of the note written after a full rollback: `data["differences"]` from the snapshot."""
 
+WAITERS_PER_CALL = 6
+"""In a subnet step, threads waiting on a postcondition per call slot (see SubnetWatch.gather)."""
+
 PENDING = ("planned", "failed", "applying", "rolled-back")
 """Action statuses that an apply run (re)does."""
 
@@ -71,7 +74,9 @@ class Engine:
         """Calls in flight in a step made only of subnet actions (independent, one per subnet)."""
         if waiting_threads is None:
             # One call slot means strictly one action at a time (what a cautious run or a test asks for).
-            waiting_threads = 2 * self.subnet_concurrency if self.subnet_concurrency > 1 else 0
+            # Enough that the calls never wait for a thread while the SubnetWatch gathers
+            # postconditions for a shared read (a few dozen actions at 8 calls in flight).
+            waiting_threads = WAITERS_PER_CALL * self.subnet_concurrency if self.subnet_concurrency > 1 else 0
         self.waiting_threads = waiting_threads
         """In such a step, how many more actions may wait for their (batched) postcondition read
         while the next ones make their calls; 0 keeps one action per call slot."""

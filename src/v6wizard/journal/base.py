@@ -144,6 +144,15 @@ class Journal(abc.ABC):
     def append(self, entry: JournalEntry) -> JournalEntry:
         """Append durably (fsync'd before returning); returns the entry with its seq."""
 
+    def append_many(self, entries: list[JournalEntry]) -> list[JournalEntry]:
+        """Append several entries in order, durably, before returning; each with its seq.
+
+        The default appends one by one; a backend that can make them durable together (one
+        transaction, one fsync) overrides it, which is what lets concurrent action threads
+        share a commit (`engine.journaling.SessionWriter`).
+        """
+        return [self.append(entry) for entry in entries]
+
     @abc.abstractmethod
     def entries(self, session_id: str) -> list[JournalEntry]:
         """Every entry of a session in append order."""

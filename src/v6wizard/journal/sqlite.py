@@ -248,14 +248,29 @@ class SqliteJournal(Journal):
     # --- entries -------------------------------------------------------------------
 
     def append(self, entry: JournalEntry) -> JournalEntry:
-        assert_no_secrets(entry)
+        return self.append_many([entry])[0]
+
+    def append_many(self, entries: list[JournalEntry]) -> list[JournalEntry]:
+        """Every entry in one transaction: one fsync of the WAL for all of them."""
+        for entry in entries:
+            assert_no_secrets(entry)
+        stored: list[JournalEntry] = []
         with self._guard(), self._write():
-            if not self._db.execute("SELECT 1 FROM sessions WHERE id = ?", (entry.session_id,)).fetchone():
-                raise self._unknown(entry.session_id)
-            (last,) = self._db.execute("SELECT coalesce(max(seq), 0) FROM entries WHERE session_id = ?", (entry.session_id,)).fetchone()
-            stored = entry.model_copy(update={"seq": last + 1})
-            self._db.execute("INSERT INTO entries VALUES (?, ?, ?)", (stored.session_id, stored.seq, stored.model_dump_json()))
-            self._db.execute("UPDATE sessions SET updated_at = ? WHERE id = ?", (stored.at.isoformat(), stored.session_id))
+            last: dict[str, int] = {}
+            for entry in entries:
+                if entry.session_id not in last:
+                    if not self._db.execute("SELECT 1 FROM sessions WHERE id = ?", (entry.session_id,)).fetchone():
+                        raise self._unknown(entry.session_id)
+                    (last[entry.session_id],) = self._db.execute(
+                        "SELECT coalesce(max(seq), 0) FROM entries WHERE session_id = ?", (entry.session_id,)
+                    ).fetchone()
+                last[entry.session_id] += 1
+                stored.append(entry.model_copy(update={"seq": last[entry.session_id]}))
+            self._db.executemany("INSERT INTO entries VALUES (?, ?, ?)", [(e.session_id, e.seq, e.model_dump_json()) for e in stored])
+            self._db.executemany(
+                "UPDATE sessions SET updated_at = ? WHERE id = ?",
+                [(max(e.at for e in stored if e.session_id == sid).isoformat(), sid) for sid in last],
+            )
         return stored
 
     def entries(self, session_id: str) -> list[JournalEntry]:
