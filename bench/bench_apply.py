@@ -1,6 +1,6 @@
 """Apply and rollback of the 200-subnet scenario with 50 ms added to every request.
 
-    python bench/bench_apply.py [--subnets N] [--latency SECONDS] [--concurrency N] [--subnet-concurrency N] [--write]
+    python bench/bench_apply.py [--subnets N] [--latency SECONDS] [--concurrency N] [--subnet-concurrency N] [--runs N] [--write]
 
 Starts the emulator (strictness layer on) in its own process, as AWS would be (in
 this one its CPU would hold the engine's GIL), seeds `many_subnets(N)`, plans it, then
@@ -14,12 +14,15 @@ reports:
 - wall time against a critical-path lower bound: steps run one after another; per
   step, the longer of its longest `after_actions` chain and its mutating calls spread
   over the calls the engine allows in flight (`--concurrency`, or `--subnet-concurrency`
-  for the subnets step), one round trip per call, plus one round trip for a wait AWS
-  imposes (the VPC block leaving `associating`, a function update leaving
-  `InProgress`). It counts no read, no journal write and no CPU;
+  for the subnets step), one round trip per call, plus the wait AWS imposes after a
+  call, at least one round trip: the emulator keeps a new VPC block `associating` for
+  `ASSOCIATING_SECONDS` and a function update (the apply's, and the rollback's restore)
+  `InProgress` for `UPDATE_SECONDS`, so no client can see them settle sooner. It counts
+  no other read, no journal write and no CPU;
 - the postcondition reads made (DescribeSubnets per subnet action);
-- journal append latency p50/p99 and their sum: appends are serialized (one writer,
-  one fsync each), so the sum is a second floor under the run.
+- journal append latency p50/p99 as the action threads see it (until their entry is
+  durable, waiting for a shared commit included), and the commits made: appends made
+  while a commit is in progress share the next one (one fsync for all of them).
 
 --write replaces the "## Apply and rollback" section of bench/README.md.
 """
@@ -71,8 +74,20 @@ HISTORY = (
 )
 
 
+def _imposed_wait(action: Any, rollback: bool) -> float:
+    """Seconds the emulator keeps this action's effect unsettled after its call (0: none)."""
+    from v6wizard.emulator.strict_ec2 import ASSOCIATING_SECONDS
+    from v6wizard.emulator.strict_lambda import UPDATE_SECONDS
+
+    if action.kind == "update-function-config":
+        return UPDATE_SECONDS  # the update, and the rollback's UpdateFunctionConfiguration back
+    if action.kind == "associate-vpc-ipv6" and not rollback:
+        return ASSOCIATING_SECONDS
+    return 0.0
+
+
 def _critical_path(actions: list[Any], concurrency: int, subnet_concurrency: int, rtt: float, *, rollback: bool = False) -> float:
-    """Lower bound on wall time: steps in order; within a step, chain depth vs pool throughput."""
+    """Lower bound on wall time: steps in order; within a step, chain depth vs pool throughput, plus its longest imposed wait."""
     by_step: dict[str, list[Any]] = {}
     for action in actions:
         if rollback and action.inverse is None:
@@ -90,9 +105,9 @@ def _critical_path(actions: list[Any], concurrency: int, subnet_concurrency: int
             return depth[action.id]
 
         longest = max(chain(a) for a in step_actions)
-        waits = sum(1 for a in step_actions if a.kind in ("associate-vpc-ipv6", "update-function-config"))
+        imposed = max(_imposed_wait(a, rollback) for a in step_actions)
         slots = subnet_concurrency if all(a.kind in SUBNET_KINDS for a in step_actions) else concurrency
-        total += rtt * (max(longest, math.ceil(len(step_actions) / slots)) + min(waits, 1))
+        total += rtt * max(longest, math.ceil(len(step_actions) / slots)) + (max(rtt, imposed) if imposed else 0.0)
     return total
 
 
@@ -140,6 +155,7 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--subnet-concurrency", type=int, default=0, help="calls in flight in the subnets step (default: --concurrency)")
+    parser.add_argument("--runs", type=int, default=3, help="apply + rollback cycles; the report gives medians")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
 
@@ -149,6 +165,7 @@ def main() -> None:
     from v6wizard.aws.session import AwsAccess, AwsTarget
     from v6wizard.aws.snapshot import diff_snapshots, take_snapshot
     from v6wizard.demo import scenarios
+    from v6wizard.engine.journaling import SessionWriter
     from v6wizard.engine.runner import Engine
     from v6wizard.journal import open_journal
     from v6wizard.planning import make_plan
@@ -171,52 +188,72 @@ def main() -> None:
 
     journal = open_journal(str(Path(tempfile.mkdtemp()) / "bench.sqlite3"))
     appends: list[float] = []
-    original_append = journal.append
+    commits: list[int] = []
+    writer_append = SessionWriter.append
+    journal_append_many = journal.append_many
 
-    def timed_append(entry: Any) -> Any:
+    def timed_append(self: Any, *args: Any, **kwargs: Any) -> Any:
         start = time.perf_counter()
         try:
-            return original_append(entry)
+            return writer_append(self, *args, **kwargs)
         finally:
             appends.append(time.perf_counter() - start)
 
-    journal.append = timed_append  # type: ignore[method-assign]
+    def counted_commit(entries: Any) -> Any:
+        commits.append(len(entries))
+        return journal_append_many(entries)
+
+    SessionWriter.append = timed_append  # type: ignore[method-assign]
+    journal.append_many = counted_commit  # type: ignore[method-assign]
     subnet_concurrency = args.subnet_concurrency or args.concurrency
     engine = Engine(access, journal, concurrency=args.concurrency, subnet_concurrency=subnet_concurrency)
-    emulator.set_latency(args.latency)
 
-    session = engine.start(plan)
-    calls.clear()
-    appends.clear()
-    t0 = time.perf_counter()
-    engine.apply(session.id, until=UNTIL)
-    apply_s = time.perf_counter() - t0
-    apply_calls = Counter(op for op in calls if not op.startswith(("Describe", "List", "Get")))
-    apply_subnet_reads = calls.count("DescribeSubnets")
-    apply_journal = sum(appends)
-    calls.clear()
-    t0 = time.perf_counter()
-    engine.rollback(session.id)
-    rollback_s = time.perf_counter() - t0
-    rollback_calls = Counter(op for op in calls if not op.startswith(("Describe", "List", "Get")))
-    rollback_subnet_reads = calls.count("DescribeSubnets")
-    rollback_journal = sum(appends) - apply_journal
-    emulator.set_latency(0)
-    restored = diff_snapshots(before, take_snapshot(access, info.vpc_id)) == []
+    def phase(run: Any) -> dict[str, Any]:
+        calls.clear()
+        appends.clear()
+        commits.clear()
+        t0 = time.perf_counter()
+        run()
+        return {
+            "wall": time.perf_counter() - t0,
+            "calls": Counter(op for op in calls if not op.startswith(("Describe", "List", "Get"))),
+            "subnet_reads": calls.count("DescribeSubnets"),
+            "appends": list(appends),
+            "commits": len(commits),
+        }
+
+    runs: list[dict[str, dict[str, Any]]] = []
+    restored = True
+    for _ in range(args.runs):
+        plan = make_plan(access, info.vpc_id, PlanOptions())
+        emulator.set_latency(args.latency)
+        session = engine.start(plan)
+        runs.append({
+            "apply": phase(lambda: engine.apply(session.id, until=UNTIL)),
+            "rollback": phase(lambda: engine.rollback(session.id)),
+        })
+        emulator.set_latency(0)
+        restored = restored and diff_snapshots(before, take_snapshot(access, info.vpc_id)) == []
     emulator.stop()
 
-    need_apply = Counter(a.call.operation for a in actions)
-    need_rollback = Counter(a.inverse.operation for a in actions if a.inverse is not None)
-    bound_apply = _critical_path(actions, args.concurrency, subnet_concurrency, args.latency)
-    bound_rollback = _critical_path(actions, args.concurrency, subnet_concurrency, args.latency, rollback=True)
-    p50 = statistics.median(appends) * 1000
-    p99 = sorted(appends)[max(0, math.ceil(len(appends) * 0.99) - 1)] * 1000
+    need = {
+        "apply": Counter(a.call.operation for a in actions),
+        "rollback": Counter(a.inverse.operation for a in actions if a.inverse is not None),
+    }
+    bound = {
+        "apply": _critical_path(actions, args.concurrency, subnet_concurrency, args.latency),
+        "rollback": _critical_path(actions, args.concurrency, subnet_concurrency, args.latency, rollback=True),
+    }
+    appends_ms = sorted(ms * 1000 for run in runs for name in run for ms in run[name]["appends"])
+    p50 = statistics.median(appends_ms)
+    p99 = appends_ms[max(0, math.ceil(len(appends_ms) * 0.99) - 1)]
+    commit_count = sum(run[name]["commits"] for run in runs for name in run)
 
     lines = [
         SECTION,
         "",
         f"`python bench/bench_apply.py --subnets {args.subnets} --latency {args.latency} --concurrency {args.concurrency} "
-        f"--subnet-concurrency {subnet_concurrency} --write` "
+        f"--subnet-concurrency {subnet_concurrency} --runs {args.runs} --write` "
         f"on {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {date.today()}; "
         f"moto behind the strictness layer in its own process, +{args.latency * 1000:.0f} ms per request. Scenario `many_subnets({args.subnets})` "
         f"(seeded in {seed_s:.1f} s); steps up to `{UNTIL}` ({len(actions)} actions).",
@@ -224,18 +261,32 @@ def main() -> None:
         "| phase | operation | calls | plan minimum |",
         "|---|---|---:|---:|",
     ]
-    for phase, made, need in (("apply", apply_calls, need_apply), ("rollback", rollback_calls, need_rollback)):
-        for op in sorted(set(made) | set(need)):
-            lines.append(f"| {phase} | {op} | {made[op]} | {need[op]} |")
+    for name in ("apply", "rollback"):
+        made = runs[0][name]["calls"]
+        for op in sorted(set(made) | set(need[name])):
+            most = max(run[name]["calls"][op] for run in runs)
+            lines.append(f"| {name} | {op} | {made[op]}{'' if most == made[op] else f' (up to {most})'} | {need[name][op]} |")
     lines += [
         "",
-        "| phase | wall s | critical-path bound s | ratio | journal appends, summed s | DescribeSubnets |",
-        "|---|---:|---:|---:|---:|---:|",
-        f"| apply | {apply_s:.2f} | {bound_apply:.2f} | {_ratio(apply_s, bound_apply)} | {apply_journal:.2f} | {apply_subnet_reads} |",
-        f"| rollback | {rollback_s:.2f} | {bound_rollback:.2f} | {_ratio(rollback_s, bound_rollback)} | {rollback_journal:.2f} | {rollback_subnet_reads} |",
+        f"Medians of {args.runs} runs (each: plan, start, apply, full rollback), min-max in brackets:",
         "",
-        f"Journal appends: {len(appends)}, p50 {p50:.2f} ms, p99 {p99:.2f} ms (SQLite, WAL, synchronous=FULL).",
-        f"Rollback restored the pre-apply snapshot: {'yes' if restored else 'NO'}.",
+        "| phase | wall s | critical-path bound s | ratio | journal appends / commits | DescribeSubnets |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name in ("apply", "rollback"):
+        walls = [run[name]["wall"] for run in runs]
+        wall = statistics.median(walls)
+        lines.append(
+            f"| {name} | {wall:.2f} ({min(walls):.2f}-{max(walls):.2f}) | {bound[name]:.2f} | {_ratio(wall, bound[name])} "
+            f"({_ratio(min(walls), bound[name])}-{_ratio(max(walls), bound[name])}) "
+            f"| {len(runs[0][name]['appends'])} / {statistics.median(run[name]['commits'] for run in runs):.0f} "
+            f"| {statistics.median(run[name]['subnet_reads'] for run in runs):.0f} |"
+        )
+    lines += [
+        "",
+        f"Journal appends: {len(appends_ms)}, p50 {p50:.2f} ms, p99 {p99:.2f} ms as the action threads wait for them "
+        f"(durable on return; SQLite, WAL, synchronous=FULL), in {commit_count} commits.",
+        f"Every rollback restored the pre-apply snapshot: {'yes' if restored else 'NO'}.",
         "",
         READING,
         "",

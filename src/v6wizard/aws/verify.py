@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from ipaddress import ip_network
 from typing import Any
@@ -27,6 +28,8 @@ LIVE_STATES = ("associated", "associating")
 NOT_FOUND_SUFFIXES = (".NotFound", "NotFoundException", ".Malformed")
 VERIFY_TIMEOUT = 120.0
 """Seconds to wait for AWS to reach a postcondition (a VPC block can take a while)."""
+FAST_FOR = 1.0
+"""Seconds a wait keeps reading at its first, short interval before it backs off."""
 
 _PROTOCOLS = {"6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6", "all": "-1"}
 
@@ -281,14 +284,21 @@ def latest_version_number(access: AwsAccess, name: str) -> int:
     return max((int(v["Version"]) for v in published_versions(access, name)), default=0)
 
 
+def at_once(*reads: Callable[[], Any]) -> list[Any]:
+    """Independent reads made concurrently (one round trip instead of several); their results in order."""
+    with ThreadPoolExecutor(max_workers=len(reads), thread_name_prefix="v6wizard-read") as pool:
+        futures = [pool.submit(read) for read in reads]
+        return [future.result() for future in futures]
+
+
 def _probe_published_version(access: AwsAccess, params: dict[str, Any], ctx: ProbeContext) -> Probe | None:
     name = params["FunctionName"]
-    latest = function_config(access, name)
+    latest, versions = at_once(lambda: function_config(access, name), lambda: published_versions(access, name))
     if latest is None:
         return None
     floor = int(ctx.data.get("versions_before", 0))
     wanted = ctx.known.get("Version")
-    for version in sorted(published_versions(access, name), key=lambda v: int(v["Version"])):
+    for version in sorted(versions, key=lambda v: int(v["Version"])):
         number = int(version["Version"])
         if (wanted and version["Version"] != str(wanted)) or (not wanted and number <= floor):
             continue
@@ -329,8 +339,14 @@ def poll(
     max_delay: float = 5.0,
     on_wait: Callable[[str], None] | None = None,
 ) -> Any:
-    """Call `check` until it returns something truthy, backing off; AwsCallFailed after `timeout`."""
-    deadline = time.monotonic() + timeout
+    """Call `check` until it returns something truthy; AwsCallFailed after `timeout`.
+
+    For the first `FAST_FOR` seconds it reads every `first_delay` (most of AWS's
+    asynchronous changes here settle within a second, and doubling from the start
+    overshot them by up to the last delay), then backs off.
+    """
+    started = time.monotonic()
+    deadline = started + timeout
     delay = first_delay
     told = False
     while True:
@@ -343,7 +359,8 @@ def poll(
             on_wait(f"waiting for AWS: {what}")
             told = True
         time.sleep(delay)
-        delay = min(max_delay, delay * 2)
+        if time.monotonic() - started >= FAST_FOR:
+            delay = min(max_delay, delay * 2)
 
 
 def wait_present(

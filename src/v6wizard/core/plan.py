@@ -254,15 +254,26 @@ def resolve(
     session_id: str = "",
     client_token: str = "",
     vpc_block: str | None = None,
+    keep_unresolved: bool = False,
 ) -> Any:
     """Replace every placeholder in a parameter tree with its value.
 
     `outputs` maps action id -> recorded outputs. A string that is exactly one
     placeholder is replaced by the value itself (which may be a list or a number);
-    placeholders inside longer strings are substituted as text.
+    placeholders inside longer strings are substituted as text. With `keep_unresolved`,
+    a placeholder whose value is not known yet stays as written instead of raising
+    (for reads that do not look at it, such as a drift check made ahead of its step).
     """
 
     def lookup(name: str) -> Any:
+        if not keep_unresolved:
+            return known(name)
+        try:
+            return known(name)
+        except UnresolvedPlaceholder:
+            return "${" + name + "}"
+
+    def known(name: str) -> Any:
         if name == "session":
             return session_id
         if name == "client_token":

@@ -18,7 +18,7 @@ import botocore.exceptions
 
 from v6wizard.aws.discovery_ec2 import tags_of
 from v6wizard.aws.session import AwsAccess
-from v6wizard.aws.verify import LIVE_STATES, function_config, is_not_found, sg_rules_like
+from v6wizard.aws.verify import LIVE_STATES, at_once, function_config, is_not_found, sg_rules_like
 from v6wizard.core.inventory import OURS_TAG
 from v6wizard.core.plan import Action, Plan
 from v6wizard.errors import DriftDetected
@@ -93,16 +93,25 @@ def _subnet_assign_off(access: AwsAccess, action: Action, params: dict[str, Any]
 
 def _no_foreign_eigw(access: AwsAccess, action: Action, params: dict[str, Any], session_id: str) -> str | None:
     ec2 = access.client("ec2")
-    try:
-        ec2.describe_vpcs(VpcIds=[params["VpcId"]])
-    except botocore.exceptions.ClientError as exc:
-        return _missing(exc, f"VPC {params['VpcId']}")
-    for page in ec2.get_paginator("describe_egress_only_internet_gateways").paginate():
-        for gateway in page.get("EgressOnlyInternetGateways", []):
-            tags = tags_of(gateway)
-            attached = any(a.get("VpcId") == params["VpcId"] and a.get("State") in ("attached", "attaching") for a in gateway.get("Attachments") or [])
-            if attached and tags.get(OURS_TAG) != session_id:
-                return f"the egress-only gateway {gateway['EgressOnlyInternetGatewayId']} was attached to {params['VpcId']}"
+
+    def vpc_exists() -> str | None:
+        try:
+            ec2.describe_vpcs(VpcIds=[params["VpcId"]])
+        except botocore.exceptions.ClientError as exc:
+            return _missing(exc, f"VPC {params['VpcId']}")
+        return None
+
+    def gateways() -> list[dict[str, Any]]:
+        pages = ec2.get_paginator("describe_egress_only_internet_gateways").paginate()
+        return [g for page in pages for g in page.get("EgressOnlyInternetGateways", [])]
+
+    gone, found = at_once(vpc_exists, gateways)
+    if gone:
+        return gone
+    for gateway in found:
+        attached = any(a.get("VpcId") == params["VpcId"] and a.get("State") in ("attached", "attaching") for a in gateway.get("Attachments") or [])
+        if attached and tags_of(gateway).get(OURS_TAG) != session_id:
+            return f"the egress-only gateway {gateway['EgressOnlyInternetGatewayId']} was attached to {params['VpcId']}"
     return None
 
 

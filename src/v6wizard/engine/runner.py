@@ -3,7 +3,10 @@
 Steps run in plan order; within a step, independent actions run in a bounded pool
 and `after_actions` orders the rest. Before a step, in-doubt actions (an intent with
 no outcome) are reconciled by reading AWS, then every remaining action's
-precondition is checked (drift); only then are calls made. In a step made only of
+precondition is checked (drift); only then are calls made. Preconditions hold in the
+planned baseline whatever this session's earlier steps did, so the next step's check
+is read while the current step's actions run (one round trip less per step); a step
+whose actions changed meanwhile (an in-doubt intent) is checked afresh. In a step made only of
 subnet actions, more actions are under way than calls in flight: the ones whose call
 returned wait for their postcondition, read for all of them at once by a SubnetWatch,
 while the next ones call (`subnet_concurrency` calls, `waiting_threads` waiters). Rollback runs the
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
@@ -24,7 +28,7 @@ from v6wizard.aws.executor import Executor
 from v6wizard.aws.session import AwsAccess
 from v6wizard.aws.snapshot import diff_snapshots, take_snapshot
 from v6wizard.aws.verify import SUBNET_CHECKS
-from v6wizard.core.plan import STEP_ORDER, Action, Plan
+from v6wizard.core.plan import STEP_ORDER, Action, Plan, resolve
 from v6wizard.engine.actions import ActionRunner
 from v6wizard.engine.drift import check_plan_fresh, check_step
 from v6wizard.engine.events import EngineEvent
@@ -154,13 +158,26 @@ class Engine:
             writer = SessionWriter(self.journal, session_id)
             writer.append("note", data={"note": RUN_NOTE, "phase": "apply", "only": only or [], "until": until or ""})
             self.journal.set_status(session_id, "applying")
-            for name in steps:
-                self._apply_step(session, plan, name, writer)
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="v6wizard-drift") as ahead:
+                checks: dict[str, _DriftCheck] = {}
+                for index, name in enumerate(steps):
+                    self._apply_step(session, plan, name, writer, checks, ahead, steps[index + 1 :])
             self.journal.set_status(session_id, "applied")
             self._emit("session-finished", session_id, f"Session {session_id}: applied {', '.join(steps)}.")
         return self.journal.session(session_id)
 
-    def _apply_step(self, session: SessionInfo, plan: Plan, name: str, writer: SessionWriter) -> None:
+    def _apply_step(
+        self,
+        session: SessionInfo,
+        plan: Plan,
+        name: str,
+        writer: SessionWriter,
+        checks: dict[str, _DriftCheck],
+        ahead: ThreadPoolExecutor,
+        later: list[str],
+    ) -> None:
+        """Apply one step. The drift check of the next of the `later` steps with anything to check is
+        started in `ahead` while this step's actions run, and left in `checks` for that step."""
         state = self.state(session.id)
         step_state = state.step(name)
         if step_state.empty or step_state.status in ("applied", "skipped"):
@@ -185,7 +202,13 @@ class Engine:
             if action_state.intent_params and runner.reconcile(action, action_state):
                 continue
             to_run.append(action)
-        self._check_drift(runner, session, to_run, name)
+        checked = checks.pop(name, None)
+        if checked is None or checked.action_ids != [a.id for a in to_run]:
+            checked = self._drift_check(session, state, to_run)
+        self._stop_on_drift(session, name, checked.problems.result())
+        upcoming = next(((n, c) for n in later if (c := self._checkable(plan, state, n))), None)
+        if upcoming is not None:
+            checks[upcoming[0]] = self._drift_check(session, state, upcoming[1], ahead)
         waits = {a.id: set(a.after_actions) for a in to_run}
         result = run_ordered(
             [a.id for a in to_run],
@@ -227,10 +250,38 @@ class Engine:
                         f"apply that step too, e.g. --until {action.step}."
                     )
 
-    def _check_drift(self, runner: ActionRunner, session: SessionInfo, to_run: list[Action], step: str) -> None:
-        # The client token is not needed to read; a placeholder keeps resolve from minting one.
-        resolved = [(a, runner.resolve(a.call.params, "unused-for-reads")) for a in to_run]
-        problems = check_step(self.access, resolved, session.id, concurrency=self.concurrency)
+    @staticmethod
+    def _checkable(plan: Plan, state: SessionState, name: str) -> list[Action]:
+        """A step's actions that its drift check covers, as far as known before it runs: the pending ones
+        with no intent (an in-doubt one is reconciled first, and then the step is checked afresh)."""
+        if name == "cutover" or state.step(name).empty or state.step(name).status in ("applied", "skipped"):
+            return []
+        return [a for a in plan.step(name).actions if state.action(a.id).status in PENDING and not state.action(a.id).intent_params]
+
+    def _drift_check(
+        self, session: SessionInfo, state: SessionState, actions: list[Action], ahead: ThreadPoolExecutor | None = None
+    ) -> _DriftCheck:
+        """Read the preconditions of `actions` now, or in `ahead` while something else runs."""
+        # Reads need no client token, and a value another step will record is not looked at:
+        # unresolved placeholders stay as written.
+        resolved = [
+            (a, resolve(a.call.params, outputs=state.outputs, session_id=session.id, client_token="unused-for-reads", keep_unresolved=True))
+            for a in actions
+        ]
+
+        def read() -> dict[str, str]:
+            return check_step(self.access, resolved, session.id, concurrency=self.concurrency) if resolved else {}
+
+        if ahead is None:
+            done: Future[dict[str, str]] = Future()
+            try:
+                done.set_result(read())
+            except BaseException as exc:  # noqa: BLE001 - raised where the result is used, as from `ahead`
+                done.set_exception(exc)
+            return _DriftCheck([a.id for a in actions], done)
+        return _DriftCheck([a.id for a in actions], ahead.submit(read))
+
+    def _stop_on_drift(self, session: SessionInfo, step: str, problems: dict[str, str]) -> None:
         if problems:
             changes = "; ".join(problems.values())
             self._emit("drift", session.id, f"The account changed since the plan was made: {changes}.", step=step, data={"changes": problems})
@@ -360,6 +411,14 @@ class Engine:
             raise InvalidOption(f"The {step} step has applied actions; roll it back before skipping it.")
         SessionWriter(self.journal, session_id).append("note", data={"note": SKIP_NOTE, "step": step})
         return self.journal.session(session_id)
+
+
+class _DriftCheck:
+    """A step's precondition reads: which actions they cover, and what changed (action id -> sentence)."""
+
+    def __init__(self, action_ids: list[str], problems: Future[dict[str, str]]) -> None:
+        self.action_ids = action_ids
+        self.problems = problems
 
 
 def _with_next_steps(message: str, session_id: str, rollback: bool = False) -> str:
