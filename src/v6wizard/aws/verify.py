@@ -405,7 +405,7 @@ def wait_function_updated(access: AwsAccess, name: str, timeout: float = VERIFY_
     """
     return poll(  # type: ignore[no-any-return]
         lambda: _truthy(function_settled(access, name)),
-        what=f"the update of function {name} finishes", timeout=timeout, first_delay=0.1, max_delay=2.0,
+        what=f"the update of function {name} finishes", timeout=timeout, first_delay=0.05, max_delay=2.0,
     )[0]
 
 
