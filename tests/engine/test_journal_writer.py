@@ -40,8 +40,9 @@ def _wait_until(condition, timeout: float = 10.0) -> None:
         time.sleep(0.005)
 
 
-def _queue_behind_a_busy_commit(writer: SessionWriter, results: dict[int, object]) -> list[threading.Thread]:
-    """Hold the writer as a commit in progress would, and let THREADS threads append meanwhile."""
+def _append_while_busy(writer: SessionWriter) -> dict[int, object]:
+    """Hold the writer as a commit in progress would while THREADS threads append; what each append returned or raised."""
+    results: dict[int, object] = {}
 
     def append(n: int) -> None:
         try:
@@ -50,59 +51,50 @@ def _queue_behind_a_busy_commit(writer: SessionWriter, results: dict[int, object
             results[n] = exc
 
     threads = [threading.Thread(target=append, args=(n,)) for n in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    _wait_until(lambda: len(writer._queue) == THREADS)
-    return threads
-
-
-def _join(threads: list[threading.Thread]) -> None:
+    with writer._lock:
+        for thread in threads:
+            thread.start()
+        _wait_until(lambda: len(writer._queue) == THREADS)
+        assert results == {}, "nobody returns before its entry is written"
     for thread in threads:
         thread.join(timeout=30)
     assert not any(t.is_alive() for t in threads)
+    return results
 
 
-def test_appends_queued_behind_a_commit_share_the_next_one(tmp_path: Path) -> None:
-    journal = CountingJournal(tmp_path / "j.sqlite3")
-    session = journal.create_session(make_plan())
-    writer = SessionWriter(journal, session.id)
-    results: dict[int, object] = {}
-    with writer._lock:
-        threads = _queue_behind_a_busy_commit(writer, results)
-        assert results == {}, "nobody returns before its entry is written"
-    _join(threads)
+@pytest.fixture
+def journal(tmp_path: Path) -> CountingJournal:
+    return CountingJournal(tmp_path / "j.sqlite3")
+
+
+@pytest.fixture
+def writer(journal: CountingJournal) -> SessionWriter:
+    return SessionWriter(journal, journal.create_session(make_plan()).id)
+
+
+def test_appends_queued_behind_a_commit_share_the_next_one(journal: CountingJournal, writer: SessionWriter) -> None:
+    results = _append_while_busy(writer)
     assert journal.commits == [THREADS], "one commit for every queued entry"
     seqs = sorted(r.seq for r in results.values())  # type: ignore[attr-defined]
     assert seqs == list(range(1, THREADS + 1))
-    assert sorted(e.data["n"] for e in journal.entries(session.id)) == list(range(THREADS))
+    assert sorted(e.data["n"] for e in journal.entries(writer.session_id)) == list(range(THREADS))
     # Alone, an append is its own commit.
     writer.append("note", data={"n": "alone"})
     assert journal.commits == [THREADS, 1]
 
 
-def test_a_failed_shared_commit_fails_every_append_in_it(tmp_path: Path) -> None:
-    journal = CountingJournal(tmp_path / "j.sqlite3")
-    session = journal.create_session(make_plan())
-    writer = SessionWriter(journal, session.id)
+def test_a_failed_shared_commit_fails_every_append_in_it(journal: CountingJournal, writer: SessionWriter) -> None:
     journal.fail_with = JournalError("The journal is gone.")
-    results: dict[int, object] = {}
-    with writer._lock:
-        threads = _queue_behind_a_busy_commit(writer, results)
-    _join(threads)
+    results = _append_while_busy(writer)
     assert all(isinstance(r, JournalError) for r in results.values()) and len(results) == THREADS
-    assert journal.entries(session.id) == []
+    assert journal.entries(writer.session_id) == []
     journal.fail_with = None
     assert writer.append("note").seq == 1, "the writer still works after a failed commit"
 
 
-def test_under_the_crash_hook_every_append_is_its_own_commit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_under_the_crash_hook_every_append_is_its_own_commit(journal: CountingJournal, monkeypatch: pytest.MonkeyPatch) -> None:
     """The crash sweep kills the process after the N-th append, so each append must be a boundary of its own."""
     monkeypatch.setenv("V6WIZARD_CRASH_AFTER_APPEND", "1000")
-    journal = CountingJournal(tmp_path / "j.sqlite3")
-    session = journal.create_session(make_plan())
-    writer = SessionWriter(journal, session.id)
-    results: dict[int, object] = {}
-    with writer._lock:
-        threads = _queue_behind_a_busy_commit(writer, results)
-    _join(threads)
+    writer = SessionWriter(journal, journal.create_session(make_plan()).id)
+    _append_while_busy(writer)
     assert journal.commits == [1] * THREADS
