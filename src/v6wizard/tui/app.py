@@ -223,7 +223,8 @@ class WizardApp(App[int]):
     # --- failures, theme, quitting ---------------------------------------------------
 
     @on(Worker.StateChanged)
-    def _worker_state_changed(self, event: Worker.StateChanged) -> None:
+    def worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The app's workers' state changes, and those screens forward (see ReportsWorkerFailures): a failure opens the error dialog."""
         if event.worker.group == ENGINE_GROUP:
             self.screen.refresh_bindings()
         if event.state is not WorkerState.ERROR:
@@ -283,7 +284,7 @@ class WizardApp(App[int]):
             try:
                 await worker.wait()
             except WorkerFailed:
-                pass  # reported by _worker_state_changed (or the Cancelled we asked for)
+                pass  # reported by worker_state_changed (or the Cancelled we asked for)
         self.exit(0)
 
     def on_unmount(self) -> None:

@@ -17,6 +17,7 @@ from v6wizard.core.plan import PlanOptions
 from v6wizard.core.schedule import parse_schedule
 from v6wizard.errors import InvalidOption
 from v6wizard.tui.messages import DiscoveryProgress, InventoryLoaded, OverviewLoaded, PlanReady
+from v6wizard.tui.screens.base import ReportsWorkerFailures
 from v6wizard.tui.widgets.context_bar import ContextBar
 from v6wizard.tui.widgets.options_form import OptionsForm
 
@@ -32,7 +33,7 @@ Option = tuple[str, str, bool]
 """A SelectionList option: label, value, ticked."""
 
 
-class ChooseScreen(Screen[None]):
+class ChooseScreen(ReportsWorkerFailures, Screen[None]):
     """Pick a VPC (enter), tick what to migrate, set the options, then make the plan (p)."""
 
     app: WizardApp

@@ -15,6 +15,7 @@ from textual.worker import Worker, WorkerCancelled, WorkerFailed
 from v6wizard.errors import V6WizardError
 from v6wizard.tui.messages import Connected
 from v6wizard.tui.widgets.context_bar import ContextBar
+from v6wizard.tui.screens.base import ReportsWorkerFailures
 
 if TYPE_CHECKING:
     from v6wizard.aws.session import AwsTarget
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 DEFAULT_PROFILE = "(default credentials)"
 
 
-class ConnectScreen(Screen[None]):
+class ConnectScreen(ReportsWorkerFailures, Screen[None]):
     """Profile and region pickers from the user's AWS config; credentials are checked with STS."""
 
     app: WizardApp

@@ -14,13 +14,14 @@ from textual.widgets import DataTable, Footer, Header, Label, Static, Switch
 from v6wizard.tui.messages import Connected, PlanReady
 from v6wizard.tui.screens.dialogs import TypedConfirmDialog
 from v6wizard.tui.widgets.context_bar import ContextBar
+from v6wizard.tui.screens.base import ReportsWorkerFailures
 
 if TYPE_CHECKING:
     from v6wizard.journal.base import SessionInfo
     from v6wizard.tui.app import WizardApp
 
 
-class StartScreen(Screen[None]):
+class StartScreen(ReportsWorkerFailures, Screen[None]):
     """Where every sitting begins."""
 
     app: WizardApp

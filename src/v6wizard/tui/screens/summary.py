@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from v6wizard.tui.widgets.context_bar import ContextBar
+from v6wizard.tui.screens.base import ReportsWorkerFailures
 
 if TYPE_CHECKING:
     from v6wizard.journal.base import JournalEntry
@@ -27,7 +28,7 @@ class EntriesLoaded(Message):
     entries: list[JournalEntry]
 
 
-class SummaryScreen(Screen[None]):
+class SummaryScreen(ReportsWorkerFailures, Screen[None]):
     """Read from the journal, so it says what really happened, not what was planned."""
 
     app: WizardApp
