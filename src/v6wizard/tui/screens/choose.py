@@ -17,9 +17,9 @@ from v6wizard.core.plan import PlanOptions
 from v6wizard.core.schedule import parse_schedule
 from v6wizard.errors import InvalidOption
 from v6wizard.tui.messages import DiscoveryProgress, InventoryLoaded, OverviewLoaded, PlanReady
-from v6wizard.tui.screens.base import ReportsWorkerFailures
 from v6wizard.tui.widgets.context_bar import ContextBar
 from v6wizard.tui.widgets.options_form import OptionsForm
+from v6wizard.tui.screens.base import ReportsWorkerFailures
 
 if TYPE_CHECKING:
     from v6wizard.tui.app import WizardApp
@@ -155,8 +155,12 @@ class ChooseScreen(ReportsWorkerFailures, Screen[None]):
             (f"{fn.name}: {'dual-stack' if fn.ipv6_allowed_for_dual_stack else 'IPv4 only'}", fn.name, True)
             for fn in inventory.functions
         ]
-        self.query_one("#subnets", SelectionList).clear_options()
-        self.query_one("#functions", SelectionList).clear_options()
+        for selector, options in (("#subnets", subnets), ("#functions", functions)):
+            selection_list = self.query_one(selector, SelectionList)
+            selection_list.clear_options()
+            # A height set once (max-height still caps it) rather than `auto`: with auto, every batch
+            # made the whole screen lay out again and measure every option added so far.
+            selection_list.styles.height = len(options) + selection_list.styles.gutter.height
         self.query_one("#picks").remove_class("-empty")
         self.query_one("#choose-status", Static).update(
             f"{inventory.vpc.id}: {len(inventory.subnets)} subnets, {len(inventory.functions)} functions, "
@@ -173,9 +177,12 @@ class ChooseScreen(ReportsWorkerFailures, Screen[None]):
         """
         if generation != self._fill_generation or not self.is_attached:
             return  # another VPC was picked meanwhile (or the screen closed): its fill takes over
-        for selector, options in (("#subnets", subnets), ("#functions", functions)):
-            if options:
-                self.query_one(selector, SelectionList).add_options(options[:OPTION_BATCH])
+        # Each option added ticked posts its own SelectedChanged, which bubbles up to the app: hundreds of
+        # messages per VPC that nothing here listens to (`options()` reads `selected` when the plan is made).
+        with self.prevent(SelectionList.SelectedChanged):
+            for selector, options in (("#subnets", subnets), ("#functions", functions)):
+                if options:
+                    self.query_one(selector, SelectionList).add_options(options[:OPTION_BATCH])
         subnets, functions = subnets[OPTION_BATCH:], functions[OPTION_BATCH:]
         if subnets or functions:
             self.call_after_refresh(self._fill, generation, inventory, subnets, functions)
