@@ -370,6 +370,8 @@ def main(argv: list[str]) -> None:
     """The helper's entry point: serve requests on the inherited socket until it closes."""
     # The terminal's Ctrl+C belongs to the wizard; the helper stops when its socket closes.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Background work: when the cores are busy, the wizard's frames come before the helper's parsing.
+    os.nice(10)
     conn = Connection(int(argv[0]))
     send_lock = threading.Lock()
 
