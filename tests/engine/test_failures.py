@@ -213,3 +213,42 @@ def test_new_code_in_latest_is_drift_before_publishing(access, recorder, journal
         engine.apply(session.id, until="functions")
     assert f"function {name} has new code in $LATEST" in str(raised.value)
     assert "PublishVersion" not in recorder.mutating and "UpdateFunctionConfiguration" not in recorder.mutating
+
+
+def test_the_next_steps_drift_check_is_read_while_the_current_step_runs(access, emulator, recorder, journal) -> None:
+    """The routes step's precondition read goes out during the egress-gateway step, and is not made again."""
+    info = small(access, functions=0)
+    plan = make_plan(access, info.vpc_id)
+    engine = Engine(access, journal)
+    session = engine.start(plan)
+    engine.apply(session.id, until="subnets")
+    recorder.operations.clear()
+    emulator.faults.latency = 0.1  # the gateway's create takes a round trip the read ahead can overlap
+    engine.apply(session.id, until="routes")
+    ops = recorder.operations
+    created = ops.index("CreateEgressOnlyInternetGateway")
+    verified = ops.index("DescribeEgressOnlyInternetGateways", created)
+    assert ops.index("DescribeRouteTables") < verified, ops
+    routes = [a for a in plan.step("routes").actions]
+    assert ops.count("CreateRoute") == len(routes)
+    assert ops.count("DescribeRouteTables") == 1 + len(routes), "one check read ahead, one postcondition per route"
+
+
+def test_drift_in_a_later_step_found_ahead_stops_before_that_step(access, recorder, journal) -> None:
+    info = small(access, functions=1)
+    plan = make_plan(access, info.vpc_id)
+    engine = Engine(access, journal)
+    session = engine.start(plan)
+    # Another operator adds the ::/0 egress rule to the group the plan will open, before the run starts.
+    params = plan.step("security-groups").actions[0].call.params
+    group = params["GroupId"]
+    access.client("ec2").authorize_security_group_egress(
+        GroupId=group, IpPermissions=[{**params["IpPermissions"][0], "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}]
+    )
+    recorder.operations.clear()
+    with pytest.raises(DriftDetected, match=f"security group {group} already has the egress rule"):
+        engine.apply(session.id, until="security-groups")
+    state = engine.state(session.id)
+    assert state.step("routes").status == "applied", "the steps before the changed one ran"
+    assert state.step("security-groups").status == "planned"
+    assert "AuthorizeSecurityGroupEgress" not in recorder.operations
