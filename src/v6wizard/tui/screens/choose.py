@@ -74,7 +74,8 @@ class ChooseScreen(ReportsWorkerFailures, Screen[None]):
         if self._overview is not None:
             self._show_overview(self._overview)
         else:
-            self.load_overview()
+            # After the first frame: the helper and AWS answering meanwhile took CPU from laying the screen out.
+            self.call_after_refresh(self.load_overview)
         if self._inventory is not None:
             self._show_inventory(self._inventory)
 
