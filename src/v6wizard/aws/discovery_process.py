@@ -180,8 +180,9 @@ class DiscoveryProcess:
         return helper.popen.pid if helper is not None else None
 
     def start(self) -> None:
-        """Start the helper (unless one is running) and have it load the EC2 and Lambda clients; does not wait."""
-        self._running_helper()
+        """Start the helper (unless one is running, or this was closed) and have it load the EC2 and Lambda clients; does not wait."""
+        if not self._closed:
+            self._running_helper()
 
     def wait_ready(self, timeout: float = READY_TIMEOUT) -> bool:
         """Wait until the helper has loaded its clients; False if it died or the time ran out (a request then says why)."""

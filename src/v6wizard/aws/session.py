@@ -135,7 +135,8 @@ class AwsAccess:
         For handing to a helper process over a pipe; never write them anywhere.
         """
         try:
-            credentials = self._session.get_credentials()
+            with self._lock:  # the session is not thread-safe; the credentials object it returns is
+                credentials = self._session.get_credentials()
             frozen = credentials.get_frozen_credentials() if credentials is not None else None
         except Exception as exc:  # noqa: BLE001 - every failure becomes one sentence
             raise translate(exc, self.target) from None
