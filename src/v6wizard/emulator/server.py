@@ -28,6 +28,9 @@ class Emulator:
     def __init__(self, middleware: list[Middleware] | None = None) -> None:
         from moto.server import ThreadedMotoServer
 
+        from v6wizard.emulator import moto_speedups
+
+        moto_speedups.install()
         self._server = ThreadedMotoServer(ip_address=HOST, port=0, verbose=False)
         self._middleware = list(middleware or [])
         self._lock = threading.Lock()
