@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.lazy import Lazy
-from textual.widgets import DataTable, Footer, Header, Input, Label, RadioSet, SelectionList, Static, Switch
+from textual.widgets import DataTable, Header, Input, Label, RadioSet, SelectionList, Static, Switch
 
 from v6wizard.core.inventory import Inventory, RegionOverview
 from v6wizard.core.plan import PlanOptions
@@ -20,6 +20,7 @@ from v6wizard.tui.messages import DiscoveryProgress, InventoryLoaded, OverviewLo
 from v6wizard.tui.widgets.context_bar import ContextBar
 from v6wizard.tui.widgets.options_form import OptionsForm
 from v6wizard.tui.screens.base import ReportsWorkerFailures
+from v6wizard.tui.widgets.footer import WizardFooter
 
 if TYPE_CHECKING:
     from v6wizard.tui.app import WizardApp
@@ -68,7 +69,7 @@ class ChooseScreen(ReportsWorkerFailures, Screen[None]):
                     yield Label("Functions to migrate", classes="section-title")
                     yield SelectionList[str](id="functions")
             yield Lazy(OptionsForm(id="options"))
-        yield Footer()
+        yield WizardFooter()
 
     def on_mount(self) -> None:
         if self._overview is not None:

@@ -9,13 +9,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Label, Select, Static
+from textual.widgets import Button, Header, Label, Select, Static
 from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 from v6wizard.errors import V6WizardError
 from v6wizard.tui.messages import Connected
 from v6wizard.tui.widgets.context_bar import ContextBar
 from v6wizard.tui.screens.base import ReportsWorkerFailures
+from v6wizard.tui.widgets.footer import WizardFooter
 
 if TYPE_CHECKING:
     from v6wizard.aws.session import AwsTarget
@@ -48,7 +49,7 @@ class ConnectScreen(ReportsWorkerFailures, Screen[None]):
                 "Temporary credentials (assume-role, MFA) are cached in your OS keyring, never in files.",
                 classes="hint",
             )
-        yield Footer()
+        yield WizardFooter()
 
     def on_mount(self) -> None:
         self.load_choices()

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from v6wizard.engine.cutover_control import CutoverControl
 from v6wizard.engine.events import EngineEvent
@@ -19,6 +19,7 @@ from v6wizard.tui.screens.dialogs import ConfirmDialog, TypedConfirmDialog
 from v6wizard.tui.widgets.context_bar import ContextBar
 from v6wizard.tui.widgets.function_cutover import FunctionCutover
 from v6wizard.tui.widgets.run_log import RunLog
+from v6wizard.tui.widgets.footer import WizardFooter
 
 if TYPE_CHECKING:
     from v6wizard.tui.app import WizardApp
@@ -52,7 +53,7 @@ class CutoverScreen(Screen[None]):
             for action in plan.step("cutover").actions:
                 yield FunctionCutover(action.resource_id, id=_panel_id(action.resource_id))
         yield RunLog(id="cutover-log", markup=True, wrap=True)
-        yield Footer()
+        yield WizardFooter()
 
     def on_mount(self) -> None:
         if self._start:

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 
 from v6wizard.core.plan import STEP_ORDER
 from v6wizard.tui.messages import EngineEventMessage, RunFinished
@@ -17,6 +17,7 @@ from v6wizard.tui.screens.dialogs import TypedConfirmDialog
 from v6wizard.tui.widgets.context_bar import ContextBar
 from v6wizard.tui.widgets.preview import finding_text
 from v6wizard.tui.widgets.run_log import RunLog
+from v6wizard.tui.widgets.footer import WizardFooter
 
 if TYPE_CHECKING:
     from v6wizard.tui.app import WizardApp
@@ -51,7 +52,7 @@ class PlanScreen(Screen[None]):
             yield Label("Needs your review before applying", classes="section-title", id="findings-title")
             yield Static("", id="findings")
             yield RunLog(id="plan-log", markup=True, wrap=True)
-        yield Footer()
+        yield WizardFooter()
 
     def on_mount(self) -> None:
         self.refresh_plan()

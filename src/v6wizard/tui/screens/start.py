@@ -9,12 +9,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Static, Switch
+from textual.widgets import DataTable, Header, Label, Static, Switch
 
 from v6wizard.tui.messages import Connected, PlanReady
 from v6wizard.tui.screens.dialogs import TypedConfirmDialog
 from v6wizard.tui.widgets.context_bar import ContextBar
 from v6wizard.tui.screens.base import ReportsWorkerFailures
+from v6wizard.tui.widgets.footer import WizardFooter
 
 if TYPE_CHECKING:
     from v6wizard.journal.base import SessionInfo
@@ -52,7 +53,7 @@ class StartScreen(ReportsWorkerFailures, Screen[None]):
                 yield Label("Dry run (preview only, nothing is applied)")
                 yield Switch(value=self.app.dry_run, id="dry-run")
             yield Static("", id="journal-note", classes="hint")
-        yield Footer()
+        yield WizardFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "dry_run", self._dry_run_changed)

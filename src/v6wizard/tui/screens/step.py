@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.widgets import Header, ProgressBar, Static
 
 from v6wizard.core.plan import STEP_ORDER
 from v6wizard.tui.messages import EngineEventMessage, RunFinished
@@ -17,6 +17,7 @@ from v6wizard.tui.screens.dialogs import ConfirmDialog, TypedConfirmDialog
 from v6wizard.tui.widgets.context_bar import ContextBar
 from v6wizard.tui.widgets.preview import step_preview
 from v6wizard.tui.widgets.run_log import RunLog
+from v6wizard.tui.widgets.footer import WizardFooter
 
 if TYPE_CHECKING:
     from v6wizard.tui.app import WizardApp
@@ -54,7 +55,7 @@ class StepScreen(Screen[None]):
             yield Static(step_preview(step), id="preview")
         yield ProgressBar(total=max(len(step.actions), 1), show_eta=False, id="progress")
         yield RunLog(id="step-log", markup=True, wrap=True)
-        yield Footer()
+        yield WizardFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "dry_run", lambda _: self.refresh_bindings())

@@ -11,10 +11,11 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from v6wizard.tui.widgets.context_bar import ContextBar
 from v6wizard.tui.screens.base import ReportsWorkerFailures
+from v6wizard.tui.widgets.footer import WizardFooter
 
 if TYPE_CHECKING:
     from v6wizard.journal.base import JournalEntry
@@ -56,7 +57,7 @@ class SummaryScreen(ReportsWorkerFailures, Screen[None]):
             table: DataTable[str] = DataTable(id="changes", cursor_type="row", zebra_stripes=True)
             table.add_columns("Step", "Change", "Ids AWS returned")
             yield table
-        yield Footer()
+        yield WizardFooter()
 
     def on_mount(self) -> None:
         if self._entries is not None:
