@@ -268,13 +268,26 @@ HISTORY = (
     "66.9 ms against 51.1 and 43.3 ms without, in alternating runs, i.e. no clear gain for more code. "
     "`sys.setswitchinterval` is moot now that no discovery thread shares the UI's GIL.",
     "",
+    "Third round (same day):",
+    "",
+    "- `WizardFooter` (tui/widgets/footer.py) composes again only when the bindings it shows change: Textual's Footer "
+    "removed and mounted all its keys on every bindings signal, six times while the choose screen opened (counted), "
+    "three for the start screen and the choose screen together now. The measuring loop waits with `asyncio.sleep` "
+    "instead of `pilot.pause(0.01)`, which forced a screen update every 10 ms that the running wizard never makes. "
+    "The emulator caches two of moto's per-request lookups (emulator/moto_speedups.py), so AWS's stand-in takes half "
+    "the CPU it did from the two cores the wizard shares with it. None of the three moved the median clearly beyond "
+    "this VM's noise: alternating runs of the same tree gave medians from 43 to 68 ms.",
+    "- Measured, unprofiled, with nothing else running: the choose screen's first full frame (layout and render of its "
+    "32 visible widgets) takes about 45 ms; the frame that shows the VPC list about 30 ms. Pinning the emulator to one "
+    "core and the wizard to the other (tried, not kept) did not change the spread either.",
+    "",
     "What remains: with discovery out of the process, the stall is Textual's own frame cost on this 2-core VM. The "
     "choose screen's first layout and render (~45 widgets: table, lists, the options form, the footer) take 25-40 ms, "
     "each re-layout of the screen while the lists fill 15-30 ms (a list's virtual size is a layout reactive, so every "
     "batch lays out the whole screen), and under a load of 2-3 from other builds the process is descheduled inside "
-    "such frames, which puts single ticks at 50-70 ms. The run written here gave a median of 58.4 ms; an earlier `--write` run the same hour gave 106.1 ms (max 110.2 ms, worst tick while showing the inventory), which a profiled run right after did not reproduce (41 ms). Below that needs fewer widgets per screen (e.g. the options in "
+    "such frames, which puts single ticks at 50-70 ms. The second round's `--write` run gave a median of 58.4 ms; an earlier one the same hour gave 106.1 ms (max 110.2 ms, worst tick while showing the inventory), which a profiled run right after did not reproduce (41 ms). Below that needs fewer widgets per screen (e.g. the options in "
     "their own screen) or the choose screen built while the start screen is idle."
-    " The helper starts once the account is shown and loads boto3 in its own process, which competes for the two cores: \"account shown\" was 1.60 s and 1.87 s in this run (load 2.3) against 1.47 s and 1.50 s before (load 0.9); the first frames (0.88 s, 0.53 s) come before the helper starts and stay under 1 s.",
+    " The helper starts once the account is shown and loads boto3 in its own process, which competes for the two cores: \"account shown\" was 1.60 s and 1.87 s in the second round's run (load 2.3) against 1.47 s and 1.50 s before (load 0.9); the first frames (0.88 s, 0.53 s then; 0.73 s, 0.62 s in the run above) come before the helper starts and stay under 1 s.",
 )
 
 
