@@ -9,7 +9,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.lazy import Lazy
 from textual.widgets import DataTable, Header, Input, Label, RadioSet, SelectionList, Static, Switch
 
 from v6wizard.core.inventory import Inventory, RegionOverview
@@ -68,7 +67,7 @@ class ChooseScreen(ReportsWorkerFailures, Screen[None]):
                 with Vertical():
                     yield Label("Functions to migrate", classes="section-title")
                     yield SelectionList[str](id="functions")
-            yield Lazy(OptionsForm(id="options"))
+            yield OptionsForm(id="options")
         yield WizardFooter()
 
     def on_mount(self) -> None:
@@ -214,12 +213,13 @@ class ChooseScreen(ReportsWorkerFailures, Screen[None]):
             schedule=parse_schedule(self.query_one("#schedule", Input).value),
         )
 
-    def action_make_plan(self) -> None:
+    async def action_make_plan(self) -> None:
         if self._inventory is None:
             still_listing = self.query_one("#subnets", SelectionList).option_count > 0
             text = "Still listing the VPC's subnets; press p again in a moment." if still_listing else "Pick a VPC first (enter on a row)."
             self.notify(text, severity="warning")
             return
+        await self.query_one(OptionsForm).finish()  # rows still to come, if p came that early
         try:
             options = self.options()
         except InvalidOption as exc:
