@@ -293,13 +293,17 @@ HISTORY = (
     "32 visible widgets) takes about 45 ms; the frame that shows the VPC list about 30 ms. Pinning the emulator to one "
     "core and the wizard to the other (tried, not kept) did not change the spread either.",
     "",
-    "What remains: with discovery out of the process, the stall is Textual's own frame cost on this 2-core VM. The "
-    "choose screen's first layout and render (~45 widgets: table, lists, the options form, the footer) take 25-40 ms, "
-    "each re-layout of the screen while the lists fill 15-30 ms (a list's virtual size is a layout reactive, so every "
-    "batch lays out the whole screen), and under a load of 2-3 from other builds the process is descheduled inside "
-    "such frames, which puts single ticks at 50-70 ms. The second round's `--write` run gave a median of 58.4 ms; an earlier one the same hour gave 106.1 ms (max 110.2 ms, worst tick while showing the inventory), which a profiled run right after did not reproduce (41 ms). Below that needs fewer widgets per screen (e.g. the options in "
-    "their own screen) or the choose screen built while the start screen is idle."
-    " The helper starts once the account is shown and loads boto3 in its own process, which competes for the two cores: \"account shown\" was 1.60 s and 1.87 s in the second round's run (load 2.3) against 1.47 s and 1.50 s before (load 0.9); the first frames (0.88 s, 0.53 s then; 0.73 s, 0.62 s in the run above) come before the helper starts and stay under 1 s.",
+    "Fourth round (same day): the options form (radio set, switches, inputs) mounted whole was the choose screen's one "
+    "long frame, 35-80 ms (frames timed unprofiled, with and without the form). It now mounts a row per frame after the "
+    "screen's first one, and p mounts any row still to come before reading them; every choose-screen frame is now "
+    "under about 30 ms. Side by side before it (same tree otherwise, alternating): medians 52-63 ms; after: 38.6, 41.2 "
+    "and 40.3 ms, with one run of three at 69.6 ms (a busy moment of the VM). The `--write` run above is after it.",
+    "",
+    "What remains: a single late tick still follows any moment the VM gives the wizard's process no core (the 69.6 ms "
+    "run), and the choose screen's frames are the longest the flow has (up to ~30 ms); fewer widgets on that screen "
+    "would give more margin. The helper process starts once the account is shown and loads boto3 in its own process, "
+    "which competes for the two cores: \"account shown\" was 1.60 s and 1.87 s in the second round's run (load 2.3) "
+    "against 1.47 s and 1.50 s before it (load 0.9); the first frames come before the helper starts and stay under 1 s.",
 )
 
 
