@@ -202,13 +202,18 @@ class Engine:
             if action_state.intent_params and runner.reconcile(action, action_state):
                 continue
             to_run.append(action)
-        checked = checks.pop(name, None)
-        if checked is None or checked.action_ids != [a.id for a in to_run]:
-            checked = self._drift_check(session, state, to_run)
-        self._stop_on_drift(session, name, checked.problems.result())
+        ahead_of_time = checks.pop(name, None)
+        if ahead_of_time is not None and ahead_of_time.action_ids == [a.id for a in to_run]:
+            problems = ahead_of_time.problems.result()
+        else:
+            problems = self._read_drift(session, state, to_run)
+        self._stop_on_drift(session, name, problems)
         upcoming = next(((n, c) for n in later if (c := self._checkable(plan, state, n))), None)
         if upcoming is not None:
-            checks[upcoming[0]] = self._drift_check(session, state, upcoming[1], ahead)
+            step_name, step_actions = upcoming
+            checks[step_name] = _DriftCheck(
+                [a.id for a in step_actions], ahead.submit(self._read_drift, session, state, step_actions)
+            )
         waits = {a.id: set(a.after_actions) for a in to_run}
         result = run_ordered(
             [a.id for a in to_run],
@@ -258,28 +263,15 @@ class Engine:
             return []
         return [a for a in plan.step(name).actions if state.action(a.id).status in PENDING and not state.action(a.id).intent_params]
 
-    def _drift_check(
-        self, session: SessionInfo, state: SessionState, actions: list[Action], ahead: ThreadPoolExecutor | None = None
-    ) -> _DriftCheck:
-        """Read the preconditions of `actions` now, or in `ahead` while something else runs."""
+    def _read_drift(self, session: SessionInfo, state: SessionState, actions: list[Action]) -> dict[str, str]:
+        """The preconditions of `actions` as AWS has them now: action id -> what changed."""
         # Reads need no client token, and a value another step will record is not looked at:
         # unresolved placeholders stay as written.
         resolved = [
             (a, resolve(a.call.params, outputs=state.outputs, session_id=session.id, client_token="unused-for-reads", keep_unresolved=True))
             for a in actions
         ]
-
-        def read() -> dict[str, str]:
-            return check_step(self.access, resolved, session.id, concurrency=self.concurrency) if resolved else {}
-
-        if ahead is None:
-            done: Future[dict[str, str]] = Future()
-            try:
-                done.set_result(read())
-            except BaseException as exc:  # noqa: BLE001 - raised where the result is used, as from `ahead`
-                done.set_exception(exc)
-            return _DriftCheck([a.id for a in actions], done)
-        return _DriftCheck([a.id for a in actions], ahead.submit(read))
+        return check_step(self.access, resolved, session.id, concurrency=self.concurrency) if resolved else {}
 
     def _stop_on_drift(self, session: SessionInfo, step: str, problems: dict[str, str]) -> None:
         if problems:
@@ -414,7 +406,7 @@ class Engine:
 
 
 class _DriftCheck:
-    """A step's precondition reads: which actions they cover, and what changed (action id -> sentence)."""
+    """A step's precondition reads started ahead of it: which actions they cover, and what changed (action id -> sentence)."""
 
     def __init__(self, action_ids: list[str], problems: Future[dict[str, str]]) -> None:
         self.action_ids = action_ids
