@@ -87,6 +87,17 @@ def test_append_many_takes_the_next_seqs_in_order(journal: Journal, plan) -> Non
     assert journal.append(JournalEntry(session_id=info.id, action_id="", kind="note")).seq == 5
 
 
+def test_entries_after_a_seq_are_only_the_later_ones_in_order(journal: Journal, plan, plan_for) -> None:
+    info = journal.create_session(plan)
+    other = journal.create_session(plan_for("vpc-0other"))
+    journal.append_many([JournalEntry(session_id=info.id, action_id="", kind="note", data={"n": n}) for n in range(1, 6)])
+    journal.append(JournalEntry(session_id=other.id, action_id="", kind="note", data={"n": 99}))
+    assert [e.seq for e in journal.entries(info.id, after=2)] == [3, 4, 5]
+    assert [e.data["n"] for e in journal.entries(info.id, after=2)] == [3, 4, 5]
+    assert journal.entries(info.id, after=5) == []
+    assert [e.seq for e in journal.entries(info.id, after=0)] == [1, 2, 3, 4, 5]
+    assert [e.data["n"] for e in journal.entries(other.id, after=0)] == [99]
+
 def test_entries_keep_every_field(journal: Journal, plan) -> None:
     info = journal.create_session(plan)
     intent = JournalEntry(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 from v6wizard.core.plan import STEP_ORDER, STEP_TITLES, Plan
 from v6wizard.journal.base import JournalEntry, SessionInfo
@@ -68,12 +68,16 @@ class SessionState(BaseModel):
 
     session: SessionInfo
     steps: list[StepState]
+    _actions: dict[str, ActionState] = PrivateAttr(default_factory=dict)
+    """Actions by id, made on first use (the engine looks up every action of a step)."""
 
     def step(self, name: str) -> StepState:
         return next(s for s in self.steps if s.name == name)
 
     def action(self, action_id: str) -> ActionState:
-        return next(a for s in self.steps for a in s.actions if a.id == action_id)
+        if not self._actions:
+            self._actions = {a.id: a for s in self.steps for a in s.actions}
+        return self._actions[action_id]
 
     @property
     def outputs(self) -> dict[str, dict[str, Any]]:

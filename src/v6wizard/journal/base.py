@@ -154,8 +154,9 @@ class Journal(abc.ABC):
         return [self.append(entry) for entry in entries]
 
     @abc.abstractmethod
-    def entries(self, session_id: str) -> list[JournalEntry]:
-        """Every entry of a session in append order."""
+    def entries(self, session_id: str, after: int = 0) -> list[JournalEntry]:
+        """A session's entries in append order: every one, or those with a seq above `after`
+        (what a reader that has the first `after` still lacks; the journal is append-only)."""
 
     @abc.abstractmethod
     def acquire_lock(self, vpc_id: str, owner: LockOwner) -> None:

@@ -110,7 +110,9 @@ class DynamoJournal(Journal):
         answer = self._call("get_item", TableName=self.table, Key=_key(pk, sk), ConsistentRead=True)
         return (answer or {}).get("Item")
 
-    def _query(self, pk: str, prefix: str = "", *, newest_first: bool = False, limit: int | None = None) -> list[dict[str, Any]]:
+    def _query(
+        self, pk: str, prefix: str = "", *, newest_first: bool = False, limit: int | None = None, start_after: str = ""
+    ) -> list[dict[str, Any]]:
         condition, values = "pk = :pk", {":pk": _s(pk)}
         if prefix:
             condition, values = condition + " AND begins_with(sk, :prefix)", {**values, ":prefix": _s(prefix)}
@@ -123,6 +125,8 @@ class DynamoJournal(Journal):
         }
         if limit is not None:
             params["Limit"] = limit
+        if start_after:
+            params["ExclusiveStartKey"] = _key(pk, start_after)
         items: list[dict[str, Any]] = []
         while True:
             answer = self._call("query", **params) or {}
@@ -318,9 +322,9 @@ class DynamoJournal(Journal):
             ExpressionAttributeValues={":at": _s(entry.at.isoformat())},
         )
 
-    def entries(self, session_id: str) -> list[JournalEntry]:
+    def entries(self, session_id: str, after: int = 0) -> list[JournalEntry]:
         self.session(session_id)
-        items = self._query(f"SESSION#{session_id}", "ENTRY#")
+        items = self._query(f"SESSION#{session_id}", "ENTRY#", start_after=_entry_sk(after) if after > 0 else "")
         with self._reading(f"journal of session {session_id}"):
             return [JournalEntry.model_validate_json(item["body"]["S"]) for item in items]
 

@@ -273,10 +273,12 @@ class SqliteJournal(Journal):
             )
         return stored
 
-    def entries(self, session_id: str) -> list[JournalEntry]:
+    def entries(self, session_id: str, after: int = 0) -> list[JournalEntry]:
         self.session(session_id)
         with self._guard():
-            rows = self._db.execute("SELECT entry_json FROM entries WHERE session_id = ? ORDER BY seq", (session_id,)).fetchall()
+            rows = self._db.execute(
+                "SELECT entry_json FROM entries WHERE session_id = ? AND seq > ? ORDER BY seq", (session_id, after)
+            ).fetchall()
             return [JournalEntry.model_validate_json(text) for (text,) in rows]
 
     # --- the session lock ----------------------------------------------------------
