@@ -13,6 +13,7 @@ snapshot, and a dozen sequential round trips were most of its last second).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
@@ -192,19 +193,38 @@ def _function(lam: Any, fn: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _functions(lam: Any, pool: ThreadPoolExecutor, functions: Future[list[dict[str, Any]]], subnets: Future[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+def _functions(
+    lam: Any,
+    pool: ThreadPoolExecutor,
+    functions: Future[list[dict[str, Any]]],
+    subnets: Future[list[dict[str, Any]]],
+    likely: frozenset[str],
+) -> list[dict[str, Any]]:
+    """The functions attached to the VPC's subnets, each with its aliases. The aliases of the `likely` ones
+    (still in some VPC) are read as soon as the function list arrives, without waiting for the subnets."""
+    listed = functions.result()
+    early = {
+        fn["FunctionName"]: pool.submit(_function, lam, fn)
+        for fn in listed
+        if fn["FunctionName"] in likely and (fn.get("VpcConfig") or {}).get("SubnetIds")
+    }
     subnet_ids = {s["id"] for s in subnets.result()}
     # A function's VpcConfig.VpcId is unreliable in the emulator; subnet ids are right everywhere.
-    attached = [fn for fn in functions.result() if subnet_ids.intersection((fn.get("VpcConfig") or {}).get("SubnetIds") or [])]
-    return sorted((f.result() for f in [pool.submit(_function, lam, fn) for fn in attached]), key=lambda f: f["name"])
+    attached = [fn for fn in listed if subnet_ids.intersection((fn.get("VpcConfig") or {}).get("SubnetIds") or [])]
+    reads = [early.get(fn["FunctionName"]) or pool.submit(_function, lam, fn) for fn in attached]
+    return sorted((f.result() for f in reads), key=lambda f: f["name"])
 
 
 READERS = 8
 """Reads in flight while taking a snapshot."""
 
 
-def take_snapshot(access: AwsAccess, vpc_id: str) -> Snapshot:
-    """The normalized state of a VPC and the functions attached to it, for before/after comparison."""
+def take_snapshot(access: AwsAccess, vpc_id: str, likely_functions: Iterable[str] = ()) -> Snapshot:
+    """The normalized state of a VPC and the functions attached to it, for before/after comparison.
+
+    `likely_functions` (e.g. those of an earlier snapshot) only makes it faster: their aliases are
+    read alongside the VPC's subnets instead of after them; what is attached is decided the same way.
+    """
     ec2, lam = access.client("ec2"), access.client("lambda")
     vpc_filter = [{"Name": "vpc-id", "Values": [vpc_id]}]
     with ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="snapshot") as pool:
@@ -221,7 +241,7 @@ def take_snapshot(access: AwsAccess, vpc_id: str) -> Snapshot:
             "egress_only": pool.submit(_egress_only_gateways, ec2, vpc_id),
             "nat": pool.submit(_nat_gateways, ec2, vpc_filter),
         }
-        attached = _functions(lam, pool, functions, subnets)
+        attached = _functions(lam, pool, functions, subnets, frozenset(likely_functions))
         return {
             **{key: part.result() for key, part in parts.items()},
             "subnets": subnets.result(),

@@ -10,9 +10,10 @@ verify a rollback (wait until absent). Reads only: Describe/List/Get and waiters
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from ipaddress import ip_network
 from typing import Any
@@ -282,6 +283,30 @@ def published_versions(access: AwsAccess, name: str) -> list[dict[str, Any]]:
 def latest_version_number(access: AwsAccess, name: str) -> int:
     """The highest published version number of a function (0 when none)."""
     return max((int(v["Version"]) for v in published_versions(access, name)), default=0)
+
+
+def read_ahead(read: Callable[[], Any]) -> Future[Any]:
+    """Start one read now in its own thread; whoever needs it later takes `.result()` (its error, if any)."""
+    future: Future[Any] = Future()
+
+    def run() -> None:
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            future.set_result(read())
+        except BaseException as exc:  # noqa: BLE001 - raised again where the result is taken
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="v6wizard-read-ahead", daemon=True).start()
+    return future
+
+
+def gateway_tags(access: AwsAccess, gateway_id: str) -> dict[str, str] | None:
+    """An egress-only gateway's tags (None: no such gateway)."""
+    gateways = access.client("ec2").describe_egress_only_internet_gateways(EgressOnlyInternetGatewayIds=[gateway_id]).get(
+        "EgressOnlyInternetGateways", []
+    )
+    return _tags(gateways[0]) if gateways else None
 
 
 def at_once(*reads: Callable[[], Any]) -> list[Any]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future
 from typing import Any, NoReturn
 
 import botocore.exceptions
@@ -60,6 +61,47 @@ def extract_outputs(response: dict[str, Any], keys: list[str]) -> dict[str, Any]
     return {key: value for key in keys if (value := _find(response, key)) is not None}
 
 
+class EarlyReads:
+    """Reads started before the action that needs them runs: action id -> (what was read, the read).
+
+    A read is started early only where nothing that runs in between changes its answer
+    (see `start_apply_reads`, `start_undo_reads`); the action takes it only if it names
+    the same resource the action is about to use, and reads afresh otherwise.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._reads: dict[str, tuple[Any, Future[Any]]] = {}
+
+    def start(self, action_id: str, what: Any, read: Callable[[], Any]) -> None:
+        with self._lock:
+            self._reads[action_id] = (what, verify.read_ahead(read))
+
+    def take(self, action_id: str, what: Any) -> Future[Any] | None:
+        with self._lock:
+            started = self._reads.pop(action_id, None)
+        return started[1] if started is not None and started[0] == what else None
+
+
+def start_apply_reads(early: EarlyReads, access: AwsAccess, actions: list[Action], states: Callable[[str], ActionState]) -> None:
+    """Start what `actions`' intents will need to read, so it overlaps the step's earlier actions: a publish's
+    highest version number before it, read while its function's update settles (the update makes no version)."""
+    for action in actions:
+        if action.kind == "publish-version" and states(action.id).intent_data.get("versions_before") is None:
+            name = action.call.params["FunctionName"]
+            early.start(action.id, name, lambda name=name: verify.latest_version_number(access, name))
+
+
+def start_undo_reads(early: EarlyReads, access: AwsAccess, actions: list[Action], states: Callable[[str], ActionState]) -> None:
+    """Start the ownership check (its tags) of each egress-only gateway this session created, so it overlaps
+    the undo of the steps that come before the gateway's instead of delaying it."""
+    for action in actions:
+        state = states(action.id)
+        gateway_id = state.outputs.get("EgressOnlyInternetGatewayId")
+        if action.kind == "create-egress-gateway" and state.status == "applied" and gateway_id:
+            early.start(action.id, gateway_id, lambda g=gateway_id: verify.gateway_tags(access, g))
+
+
 class ActionRunner:
     """Runs single actions for one session; shared by the threads of a step."""
 
@@ -76,6 +118,7 @@ class ActionRunner:
         watch: SubnetWatch | None = None,
         max_calls: int = 0,
         pipelined: bool = False,
+        early: EarlyReads | None = None,
     ) -> None:
         self.access = access
         self.executor = executor
@@ -94,6 +137,8 @@ class ActionRunner:
         self._call_slots = threading.BoundedSemaphore(max_calls) if max_calls > 0 else None
         self.pipelined = pipelined
         """True when the step runs more actions than call slots (the rest wait on postconditions)."""
+        self.early = early or EarlyReads()
+        """Reads started before their actions run (see `start_apply_reads`, `start_undo_reads`)."""
 
     # --- shared helpers -------------------------------------------------------------
 
@@ -190,7 +235,10 @@ class ActionRunner:
         data: dict[str, Any] = {"client_token": token} if token else {}
         if action.kind == "publish-version":
             before = state.intent_data.get("versions_before")
-            data["versions_before"] = before if before is not None else verify.latest_version_number(self.access, params["FunctionName"])
+            if before is None:
+                early = self.early.take(action.id, params["FunctionName"])
+                before = early.result() if early is not None else verify.latest_version_number(self.access, params["FunctionName"])
+            data["versions_before"] = before
         self.writer.append("intent", action.id, params=params, data=data)
         self.event("action-started", action, action.title)
         try:
@@ -270,11 +318,9 @@ class ActionRunner:
 
     def _refuse_foreign_gateway(self, action: Action, ctx: verify.ProbeContext) -> None:
         gateway_id = ctx.known.get("EgressOnlyInternetGatewayId")
-        gateways = self.access.client("ec2").describe_egress_only_internet_gateways(
-            EgressOnlyInternetGatewayIds=[gateway_id]
-        ).get("EgressOnlyInternetGateways", [])
-        tags = {t["Key"]: t["Value"] for g in gateways for t in g.get("Tags") or []}
-        if gateways and tags.get(OURS_TAG) != self.session_id:
+        early = self.early.take(action.id, gateway_id)
+        tags = early.result() if early is not None else verify.gateway_tags(self.access, gateway_id)
+        if tags is not None and tags.get(OURS_TAG) != self.session_id:
             raise AwsCallFailed(
                 f"The egress-only gateway {gateway_id} is not tagged {OURS_TAG}={self.session_id}; "
                 "v6wizard deletes only gateways it created, so delete it yourself if you mean to.",

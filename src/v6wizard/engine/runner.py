@@ -29,13 +29,14 @@ from v6wizard.aws.session import AwsAccess
 from v6wizard.aws.snapshot import diff_snapshots, take_snapshot
 from v6wizard.aws.verify import SUBNET_CHECKS
 from v6wizard.core.plan import STEP_ORDER, Action, Plan, resolve
-from v6wizard.engine.actions import ActionRunner
+from v6wizard.engine.actions import ActionRunner, EarlyReads, start_apply_reads, start_undo_reads
 from v6wizard.engine.drift import check_plan_fresh, check_step
 from v6wizard.engine.events import EngineEvent
 from v6wizard.engine.journaling import SessionWriter
 from v6wizard.engine.lease import LEASE_SECONDS, HeldLock
 from v6wizard.engine.pool import run_ordered
-from v6wizard.engine.state import CUTOVER_SETTINGS_NOTE, RUN_NOTE, SKIP_NOTE, SessionState, derive_state
+from v6wizard.engine.session_view import SessionView
+from v6wizard.engine.state import CUTOVER_SETTINGS_NOTE, RUN_NOTE, SKIP_NOTE, SessionState
 from v6wizard.engine.steps import check_step_name, later_applied, select_steps, undo_waits_for
 from v6wizard.errors import BadInput, Cancelled, DriftDetected, InvalidOption, V6WizardError
 from v6wizard.journal.base import Journal, SessionInfo
@@ -71,6 +72,8 @@ class Engine:
     ) -> None:
         self.access = access
         self.journal = journal
+        self.view = SessionView(journal)
+        """The sessions' plans and journal entries as read so far (only newer entries are read again)."""
         self.on_event = on_event
         self.concurrency = concurrency
         """Actions (and mutating calls) in flight at once within a step; also the drift check's reads."""
@@ -96,8 +99,7 @@ class Engine:
     # --- queries --------------------------------------------------------------------
 
     def state(self, session_id: str) -> SessionState:
-        session = self.journal.session(session_id)
-        return derive_state(self.journal.plan(session_id), session, self.journal.entries(session_id))
+        return self.view.state(session_id)
 
     def _emit(self, kind: str, session_id: str, message: str, **fields: Any) -> None:
         self.on_event(EngineEvent(kind=kind, session_id=session_id, message=message, **fields))  # type: ignore[arg-type]
@@ -153,7 +155,7 @@ class Engine:
         """Apply the chosen steps (all by default) that are not applied yet."""
         steps = select_steps(only, until)
         session = self.journal.session(session_id)
-        plan = self.journal.plan(session_id)
+        plan = self.view.plan(session_id)
         with self._lock(session) as lock, self._run(session_id, lock, rollback=False):
             writer = SessionWriter(self.journal, session_id)
             writer.append("note", data={"note": RUN_NOTE, "phase": "apply", "only": only or [], "until": until or ""})
@@ -214,6 +216,7 @@ class Engine:
             checks[step_name] = _DriftCheck(
                 [a.id for a in step_actions], ahead.submit(self._read_drift, session, state, step_actions)
             )
+        start_apply_reads(runner.early, self.access, to_run, state.action)
         waits = {a.id: set(a.after_actions) for a in to_run}
         result = run_ordered(
             [a.id for a in to_run],
@@ -229,14 +232,19 @@ class Engine:
         self._emit("step-finished", session.id, f"{step_state.title}: applied.", step=name, done=total, total=total)
 
     def _action_runner(
-        self, session: SessionInfo, writer: SessionWriter, outputs: dict[str, dict[str, Any]], actions: list[Action]
+        self,
+        session: SessionInfo,
+        writer: SessionWriter,
+        outputs: dict[str, dict[str, Any]],
+        actions: list[Action],
+        early: EarlyReads | None = None,
     ) -> ActionRunner:
         """A step's runner: its calls bounded by a semaphore, its subnet postconditions read in shared batches."""
         subnets_only = bool(actions) and all(a.kind in SUBNET_CHECKS for a in actions)
         slots = self.subnet_concurrency if subnets_only else self.concurrency
         return ActionRunner(
             self.access, self.executor, writer, session.id, session.vpc_id, outputs, self.on_event,
-            max_calls=max(1, slots), pipelined=subnets_only,
+            max_calls=max(1, slots), pipelined=subnets_only, early=early,
         )
 
     def _threads(self, runner: ActionRunner) -> int:
@@ -312,7 +320,7 @@ class Engine:
     def rollback(self, session_id: str, *, step: str | None = None) -> SessionInfo:
         """Undo one step (refused while a later step holds effects) or the whole session, in reverse order."""
         session = self.journal.session(session_id)
-        plan = self.journal.plan(session_id)
+        plan = self.view.plan(session_id)
         state = self.state(session_id)
         if step is not None:
             check_step_name(step)
@@ -328,8 +336,10 @@ class Engine:
             writer = SessionWriter(self.journal, session_id)
             writer.append("note", data={"note": RUN_NOTE, "phase": "rollback", "step": step or ""})
             self.journal.set_status(session_id, "rolling-back")
+            early = EarlyReads()
+            start_undo_reads(early, self.access, [a for name in steps for a in plan.step(name).actions], state.action)
             for name in steps:
-                self._rollback_step(session, plan, name, writer)
+                self._rollback_step(session, plan, name, writer, early)
             left = [s.name for s in self.state(session_id).steps if any(a.effect_may_exist for a in s.actions)]
             if not left:
                 self._compare_with_snapshot(session, writer)
@@ -343,7 +353,8 @@ class Engine:
         before = self.journal.snapshot(session.id)
         if before is None:
             return
-        differences = diff_snapshots(before, take_snapshot(self.access, session.vpc_id))
+        after = take_snapshot(self.access, session.vpc_id, likely_functions=[f["name"] for f in before.get("functions", [])])
+        differences = diff_snapshots(before, after)
         writer.append("note", data={"note": RESTORED_NOTE, "differences": differences})
         if differences:
             sections = ", ".join(d.split(":", 1)[0] for d in differences)
@@ -352,7 +363,7 @@ class Engine:
             message = f"{session.vpc_id} matches its pre-apply snapshot."
         self._emit("note", session.id, message, phase="rollback", data={"differences": differences})
 
-    def _rollback_step(self, session: SessionInfo, plan: Plan, name: str, writer: SessionWriter) -> None:
+    def _rollback_step(self, session: SessionInfo, plan: Plan, name: str, writer: SessionWriter, early: EarlyReads) -> None:
         state = self.state(session.id)
         step_state = state.step(name)
         targets = [a for a in plan.step(name).actions if state.action(a.id).effect_may_exist]
@@ -367,7 +378,7 @@ class Engine:
                 runner.rollback(action, state.outputs)
             return
         outputs = {a.id: a.outputs for s in state.steps for a in s.actions if a.outputs}
-        runner = self._action_runner(session, writer, outputs, targets)
+        runner = self._action_runner(session, writer, outputs, targets, early)
         by_id = {a.id: a for a in targets}
         result = run_ordered(
             [a.id for a in reversed(targets)],
@@ -389,7 +400,7 @@ class Engine:
         session = self.journal.session(session_id)
         if force_unlock:
             self.journal.force_unlock(session.vpc_id)
-        runs = [e for e in self.journal.entries(session_id) if e.kind == "note" and e.data.get("note") == RUN_NOTE]
+        runs = [e for e in self.view.entries(session_id) if e.kind == "note" and e.data.get("note") == RUN_NOTE]
         last = runs[-1].data if runs else {"phase": "apply"}
         if last.get("phase") == "rollback":
             return self.rollback(session_id, step=last.get("step") or None)
