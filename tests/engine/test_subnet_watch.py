@@ -37,3 +37,27 @@ def test_a_vanished_subnet_reads_as_absent_without_failing_the_others(access, em
     watch = SubnetWatch(access)
     assert watch.probe("enable-assign-ipv6", {"SubnetId": "subnet-0000000000000dead", "AssignIpv6AddressOnCreation": {"Value": True}}) is None
     watch.absent("associate-subnet-ipv6", {"SubnetId": info.subnet_ids[0], "Ipv6CidrBlock": "2600:1f18::/64"}, what="no block")
+
+
+def test_once_every_expected_waiter_has_arrived_it_reads_without_waiting_for_a_pause(access, recorder) -> None:
+    """The step says how many subnet postconditions will come; after the last one nothing is left to gather for."""
+    import threading
+
+    info = small(access, functions=0)
+    # Gathering and the arrival pause set far beyond the test's patience: only `expect` can end them.
+    watch = SubnetWatch(access, first_delay=60.0, gather=60.0)
+    watch.expect(len(info.subnet_ids))
+    recorder.operations.clear()
+    done: list[str] = []
+    threads = [
+        threading.Thread(
+            target=lambda s=subnet: done.append(watch.probe("enable-assign-ipv6", {"SubnetId": s, "AssignIpv6AddressOnCreation": {"Value": False}}) and s)
+        )
+        for subnet in info.subnet_ids
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=15)
+    assert sorted(done) == sorted(info.subnet_ids), "every waiter was answered without the 60 s pause"
+    assert recorder.operations.count("DescribeSubnets") == 1, recorder.operations

@@ -10,8 +10,9 @@ While waiters keep arriving (a step's calls are still going out) it gathers them
 up to `gather` seconds before reading, so that one read answers a few dozen actions
 instead of a handful: each DescribeSubnets costs the service (and our parser) in
 proportion to the subnets it returns plus a fixed part, and the calls still in flight
-queue behind it. Once arrivals pause for `first_delay` (the last calls returned) it
-reads at once, and with nobody new it backs off. Reads only.
+queue behind it. Once arrivals pause for `first_delay` (the last calls returned), or
+every waiter the step said to `expect` has arrived, it reads at once; with nobody new
+it backs off. Reads only.
 """
 
 from __future__ import annotations
@@ -72,9 +73,20 @@ class SubnetWatch:
         self._first_fresh = 0.0
         """When the first waiter not yet read for arrived."""
         self._last_arrival = 0.0
+        self._expected: int | None = None
+        """Waiters still to arrive, when the step said how many (see `expect`); None: unknown."""
         self._poller: threading.Thread | None = None
         self.describe_calls = 0
         """DescribeSubnets calls made (the bench and tests read it)."""
+
+    def expect(self, waiters: int) -> None:
+        """`waiters` more will arrive: once the last of them has, nothing is left to gather for.
+
+        A count too high (an action that fails before its call) only falls back to waiting for
+        arrivals to pause; one too low makes an extra read."""
+        with self._lock:
+            self._expected = (self._expected or 0) + waiters
+            self._arrived.notify()
 
     # --- the two waits the engine uses ------------------------------------------------
 
@@ -113,6 +125,8 @@ class SubnetWatch:
             if not self._fresh:
                 self._fresh, self._first_fresh = True, now
             self._last_arrival = now
+            if self._expected:
+                self._expected -= 1
             self._arrived.notify()
             if self._poller is None:
                 self._poller = threading.Thread(target=self._run, name="v6wizard-subnet-watch", daemon=True)
@@ -144,7 +158,7 @@ class SubnetWatch:
 
     def _gather(self) -> None:
         """While newcomers keep arriving, let them collect (up to `gather` s for the first); holds the lock."""
-        while self._fresh:
+        while self._fresh and self._expected != 0:
             now = time.monotonic()
             until = min(self._first_fresh + self.gather, self._last_arrival + self.first_delay)
             if now >= until:
