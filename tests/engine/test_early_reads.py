@@ -98,3 +98,28 @@ def test_an_early_read_is_taken_once_and_only_for_what_it_read() -> None:
     assert failed is not None
     with pytest.raises(ZeroDivisionError):
         failed.result(timeout=5)
+
+
+def test_the_first_steps_drift_check_is_read_while_the_run_is_journaled(access, recorder, tmp_path: Path) -> None:
+    from v6wizard.journal.sqlite import SqliteJournal
+
+    class SlowCommits(SqliteJournal):
+        """The real SQLite journal, its commits made slow and marked in the call record."""
+
+        def append_many(self, entries):  # type: ignore[no-untyped-def]
+            written = super().append_many(entries)
+            threading.Event().wait(0.2)
+            recorder.operations.append("journal-commit")
+            return written
+
+    info = small(access, functions=0)
+    plan = make_plan(access, info.vpc_id)
+    journal = SlowCommits(tmp_path / "slow.sqlite3")
+    engine = Engine(access, journal)
+    session = engine.start(plan)
+    recorder.operations.clear()
+    engine.apply(session.id, until="vpc-cidr")
+    ops = recorder.operations
+    assert ops.index("DescribeVpcs") < ops.index("journal-commit"), f"the check went out before the run note was durable: {ops}"
+    assert ops.index("DescribeVpcs") < ops.index("AssociateVpcCidrBlock")
+    journal.close()

@@ -157,11 +157,13 @@ class Engine:
         session = self.journal.session(session_id)
         plan = self.view.plan(session_id)
         with self._lock(session) as lock, self._run(session_id, lock, rollback=False):
-            writer = SessionWriter(self.journal, session_id)
-            writer.append("note", data={"note": RUN_NOTE, "phase": "apply", "only": only or [], "until": until or ""})
-            self.journal.set_status(session_id, "applying")
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="v6wizard-drift") as ahead:
                 checks: dict[str, _DriftCheck] = {}
+                # The first step's check is read while the run is journaled and marked.
+                self._check_ahead(session, plan, self.state(session_id), steps, checks, ahead)
+                writer = SessionWriter(self.journal, session_id)
+                writer.append("note", data={"note": RUN_NOTE, "phase": "apply", "only": only or [], "until": until or ""})
+                self.journal.set_status(session_id, "applying")
                 for index, name in enumerate(steps):
                     self._apply_step(session, plan, name, writer, checks, ahead, steps[index + 1 :])
             self.journal.set_status(session_id, "applied")
@@ -210,13 +212,10 @@ class Engine:
         else:
             problems = self._read_drift(session, state, to_run)
         self._stop_on_drift(session, name, problems)
-        upcoming = next(((n, c) for n in later if (c := self._checkable(plan, state, n))), None)
-        if upcoming is not None:
-            step_name, step_actions = upcoming
-            checks[step_name] = _DriftCheck(
-                [a.id for a in step_actions], ahead.submit(self._read_drift, session, state, step_actions)
-            )
+        self._check_ahead(session, plan, state, later, checks, ahead)
         start_apply_reads(runner.early, self.access, to_run, state.action)
+        if runner.pipelined:
+            runner.watch.expect(len(to_run))
         waits = {a.id: set(a.after_actions) for a in to_run}
         result = run_ordered(
             [a.id for a in to_run],
@@ -230,6 +229,23 @@ class Engine:
         if result.cancelled:
             raise Cancelled(f"Stopped during the {name} step; continue with `v6wizard resume {session.id}`.")
         self._emit("step-finished", session.id, f"{step_state.title}: applied.", step=name, done=total, total=total)
+
+    def _check_ahead(
+        self,
+        session: SessionInfo,
+        plan: Plan,
+        state: SessionState,
+        steps: list[str],
+        checks: dict[str, _DriftCheck],
+        ahead: ThreadPoolExecutor,
+    ) -> None:
+        """Start, in `ahead`, the drift check of the first of `steps` with anything to check; left in `checks`."""
+        upcoming = next(((n, c) for n in steps if (c := self._checkable(plan, state, n))), None)
+        if upcoming is not None:
+            step_name, step_actions = upcoming
+            checks[step_name] = _DriftCheck(
+                [a.id for a in step_actions], ahead.submit(self._read_drift, session, state, step_actions)
+            )
 
     def _action_runner(
         self,
@@ -380,6 +396,8 @@ class Engine:
         outputs = {a.id: a.outputs for s in state.steps for a in s.actions if a.outputs}
         runner = self._action_runner(session, writer, outputs, targets, early)
         by_id = {a.id: a for a in targets}
+        if runner.pipelined:
+            runner.watch.expect(sum(1 for a in targets if a.inverse is not None and state.action(a.id).intent_params))
         result = run_ordered(
             [a.id for a in reversed(targets)],
             undo_waits_for(targets),
