@@ -34,6 +34,7 @@ reports:
 from __future__ import annotations
 
 import argparse
+import gc
 import math
 import os
 import platform
@@ -249,6 +250,7 @@ def main() -> None:
         calls.clear()
         appends.clear()
         commits.clear()
+        gc.freeze()  # as the CLI does before a run (cli/apply_cmd.py, engine_for)
         t0 = time.perf_counter()
         run()
         return {

@@ -113,3 +113,18 @@ def test_on_a_terminal_apply_asks_and_no_changes_nothing(access, run_cli, cli_ca
     accepted = run_cli("apply", "--vpc-id", info.vpc_id, "--only", "vpc-cidr", input="y\n")
     assert accepted.exit_code == 0, accepted.output
     assert cli_calls.mutating == ["AssociateVpcCidrBlock"]
+
+
+def test_a_command_runs_with_the_loaded_heap_frozen_and_gives_it_back(access, tmp_path: Path) -> None:
+    """Full collections mid-run walked boto3's models (~80 ms with every action thread stopped); a run freezes what is loaded."""
+    import gc
+
+    from v6wizard.cli.apply_cmd import engine_for
+    from v6wizard.journal import open_journal
+
+    gc.unfreeze()  # whatever an earlier test in this process froze
+    before = gc.get_freeze_count()
+    with engine_for(access, open_journal(str(tmp_path / "j.sqlite3")), "text") as engine:
+        assert gc.get_freeze_count() > before
+        assert engine.journal is not None
+    assert gc.get_freeze_count() == before
