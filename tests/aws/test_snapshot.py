@@ -57,3 +57,16 @@ def test_a_likely_functions_aliases_are_read_before_the_subnets_answer(emulator,
     subnets_waited.clear()
     take_snapshot(slow_subnets, vpc_id)
     assert subnets_waited == [False], "without the hint the aliases wait for the subnets"
+
+
+def test_sections_read_apart_make_up_the_whole_snapshot(access) -> None:
+    from v6wizard.aws.snapshot import SECTIONS, VPC_BLOCK_SECTIONS
+
+    vpc_id, _ = _vpc_with_functions(access)
+    whole = take_snapshot(access, vpc_id)
+    assert set(whole) == set(SECTIONS)
+    block = take_snapshot(access, vpc_id, sections=VPC_BLOCK_SECTIONS)
+    rest = take_snapshot(access, vpc_id, likely_functions=["snap-in"], sections=set(SECTIONS) - VPC_BLOCK_SECTIONS)
+    assert set(block) == set(VPC_BLOCK_SECTIONS) and set(rest) == set(SECTIONS) - VPC_BLOCK_SECTIONS
+    assert {**rest, **block} == whole
+    assert take_snapshot(access, vpc_id, sections=["functions"]) == {"functions": whole["functions"]}

@@ -12,7 +12,7 @@ from v6wizard.engine.actions import EarlyReads
 from v6wizard.engine.runner import Engine
 from v6wizard.errors import AwsCallFailed
 
-from engine.helpers import journal_at, make_plan
+from engine.helpers import Events, journal_at, make_plan
 from engine.scenario import small
 
 
@@ -123,3 +123,47 @@ def test_the_first_steps_drift_check_is_read_while_the_run_is_journaled(access, 
     assert ops.index("DescribeVpcs") < ops.index("journal-commit"), f"the check went out before the run note was durable: {ops}"
     assert ops.index("DescribeVpcs") < ops.index("AssociateVpcCidrBlock")
     journal.close()
+
+
+def _applied(access, journal, info, events):
+    """An engine and a session applied up to the functions step."""
+    plan = make_plan(access, info.vpc_id)
+    engine = Engine(access, journal, on_event=events.append)
+    session = engine.start(plan)
+    engine.apply(session.id, until="functions")
+    return engine, session
+
+
+def test_the_closing_snapshot_reads_what_the_vpc_block_cannot_change_while_it_is_removed(access, recorder, emulator, journal) -> None:
+    info = small(access, functions=1)
+    events = Events()
+    engine, session = _applied(access, journal, info, events)
+    recorder.operations.clear()
+    emulator.faults.latency = 0.05  # the block's removal takes round trips the reads can overlap
+    engine.rollback(session.id)
+
+    ops = recorder.operations
+    removed = ops.index("DisassociateVpcCidrBlock")
+    verified = ops.index("DescribeVpcs", removed)  # the step's own postcondition
+    assert "DescribeNatGateways" in ops[:verified], f"the snapshot's other parts went out during the step: {ops}"
+    assert ops.count("DescribeNatGateways") == 1, ops
+    assert "DescribeNetworkAcls" not in ops[removed:verified], "the network ACLs (the block can change them) wait for it"
+    assert ops[verified:].count("DescribeNetworkAcls") == 1, ops
+    assert "DescribeVpcs" in ops[verified + 1 :], "the VPC is read again after its block is gone"
+    assert "matches its pre-apply snapshot" in events.of("note")[-1].message
+    assert journal.session(session.id).status == "rolled-back"
+
+
+@pytest.mark.parametrize("where", ["subnet", "vpc"])
+def test_the_closing_snapshot_still_reports_a_change_made_by_someone_else(access, recorder, emulator, journal, where: str) -> None:
+    info = small(access, functions=0)
+    events = Events()
+    engine, session = _applied(access, journal, info, events)
+    resource = info.subnet_ids[0] if where == "subnet" else info.vpc_id
+    access.client("ec2").create_tags(Resources=[resource], Tags=[{"Key": "owner", "Value": "someone-else"}])
+    engine.rollback(session.id)
+
+    section = "subnets" if where == "subnet" else "vpc"
+    assert f"differs from its pre-apply snapshot in: {section}" in events.of("note")[-1].message
+    restored = [e.data for e in journal.entries(session.id) if e.data.get("note") == "restored"]
+    assert [d.split(":", 1)[0] for d in restored[0]["differences"]] == [section]

@@ -13,7 +13,7 @@ snapshot, and a dozen sequential round trips were most of its last second).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
@@ -218,36 +218,50 @@ def _functions(
 READERS = 8
 """Reads in flight while taking a snapshot."""
 
+SECTIONS = ("vpc", "subnets", "route_tables", "network_acls", "security_group_rules", "gateways", "functions")
+"""The top-level parts of a snapshot."""
+VPC_BLOCK_SECTIONS = frozenset({"vpc", "network_acls"})
+"""What the VPC's own IPv6 block can change: the VPC, and the IPv6 rules AWS adds to its default network ACL with it."""
 
-def take_snapshot(access: AwsAccess, vpc_id: str, likely_functions: Iterable[str] = ()) -> Snapshot:
+
+def take_snapshot(
+    access: AwsAccess, vpc_id: str, likely_functions: Iterable[str] = (), sections: Iterable[str] = SECTIONS
+) -> Snapshot:
     """The normalized state of a VPC and the functions attached to it, for before/after comparison.
 
-    `likely_functions` (e.g. those of an earlier snapshot) only makes it faster: their aliases are
-    read alongside the VPC's subnets instead of after them; what is attached is decided the same way.
+    `sections` reads only those parts (a rollback reads what its last step cannot change while that step
+    runs, and the rest after it). `likely_functions` (e.g. those of an earlier snapshot) only makes it
+    faster: their aliases are read alongside the VPC's subnets instead of after them; what is attached
+    is decided the same way.
     """
+    wanted = set(sections)
     ec2, lam = access.client("ec2"), access.client("lambda")
     vpc_filter = [{"Name": "vpc-id", "Values": [vpc_id]}]
+    readers: dict[str, Callable[[], Any]] = {
+        "vpc": lambda: _vpc(ec2, vpc_id),
+        "route_tables": lambda: _route_tables(ec2, vpc_filter),
+        "network_acls": lambda: _network_acls(ec2, vpc_filter),
+        "security_group_rules": lambda: _security_group_rules(ec2, vpc_filter),
+    }
+    gateway_readers: dict[str, Callable[[], Any]] = {
+        "internet": lambda: _internet_gateways(ec2, vpc_id),
+        "egress_only": lambda: _egress_only_gateways(ec2, vpc_id),
+        "nat": lambda: _nat_gateways(ec2, vpc_filter),
+    }
     with ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="snapshot") as pool:
-        subnets = pool.submit(_subnets, ec2, vpc_filter)
-        functions = pool.submit(paginate, lam, "ListFunctions", "Functions")
-        parts = {
-            "vpc": pool.submit(_vpc, ec2, vpc_id),
-            "route_tables": pool.submit(_route_tables, ec2, vpc_filter),
-            "network_acls": pool.submit(_network_acls, ec2, vpc_filter),
-            "security_group_rules": pool.submit(_security_group_rules, ec2, vpc_filter),
-        }
-        gateways = {
-            "internet": pool.submit(_internet_gateways, ec2, vpc_id),
-            "egress_only": pool.submit(_egress_only_gateways, ec2, vpc_id),
-            "nat": pool.submit(_nat_gateways, ec2, vpc_filter),
-        }
-        attached = _functions(lam, pool, functions, subnets, frozenset(likely_functions))
-        return {
-            **{key: part.result() for key, part in parts.items()},
-            "subnets": subnets.result(),
-            "gateways": {key: part.result() for key, part in gateways.items()},
-            "functions": attached,
-        }
+        # The functions' attachment is decided by the subnets, so they are read for either.
+        subnets = pool.submit(_subnets, ec2, vpc_filter) if wanted & {"subnets", "functions"} else None
+        functions = pool.submit(paginate, lam, "ListFunctions", "Functions") if "functions" in wanted else None
+        parts = {key: pool.submit(read) for key, read in readers.items() if key in wanted}
+        gateways = {key: pool.submit(read) for key, read in gateway_readers.items()} if "gateways" in wanted else {}
+        snapshot: Snapshot = {key: part.result() for key, part in parts.items()}
+        if functions is not None and subnets is not None:
+            snapshot["functions"] = _functions(lam, pool, functions, subnets, frozenset(likely_functions))
+        if subnets is not None and "subnets" in wanted:
+            snapshot["subnets"] = subnets.result()
+        if gateways:
+            snapshot["gateways"] = {key: part.result() for key, part in gateways.items()}
+        return snapshot
 
 
 def diff_snapshots(before: Snapshot, after: Snapshot) -> list[str]:

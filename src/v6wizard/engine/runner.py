@@ -16,9 +16,10 @@ inverse calls in the reverse order, step by step. Every run holds the VPC's lock
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
 import botocore.exceptions
@@ -26,8 +27,8 @@ import botocore.exceptions
 from v6wizard.aws.errors import translate
 from v6wizard.aws.executor import Executor
 from v6wizard.aws.session import AwsAccess
-from v6wizard.aws.snapshot import diff_snapshots, take_snapshot
-from v6wizard.aws.verify import SUBNET_CHECKS
+from v6wizard.aws.snapshot import SECTIONS, VPC_BLOCK_SECTIONS, Snapshot, diff_snapshots, take_snapshot
+from v6wizard.aws.verify import SUBNET_CHECKS, read_ahead
 from v6wizard.core.plan import STEP_ORDER, Action, Plan, resolve
 from v6wizard.engine.actions import ActionRunner, EarlyReads, start_apply_reads, start_undo_reads
 from v6wizard.engine.drift import check_plan_fresh, check_step
@@ -354,22 +355,30 @@ class Engine:
             self.journal.set_status(session_id, "rolling-back")
             early = EarlyReads()
             start_undo_reads(early, self.access, [a for name in steps for a in plan.step(name).actions], state.action)
+            before = self.journal.snapshot(session_id) if step is None else None
+            unchanged: Future[Snapshot] | None = None
             for name in steps:
+                if before is not None and name == steps[-1] == "vpc-cidr":
+                    # Every part of the closing snapshot that the VPC block cannot change is final now:
+                    # read it while the block is removed, and the rest after.
+                    unchanged = read_ahead(partial(self._snapshot, session, before, set(SECTIONS) - VPC_BLOCK_SECTIONS))
                 self._rollback_step(session, plan, name, writer, early)
             left = [s.name for s in self.state(session_id).steps if any(a.effect_may_exist for a in s.actions)]
-            if not left:
-                self._compare_with_snapshot(session, writer)
+            if not left and before is not None:
+                after = self._snapshot(session, before, VPC_BLOCK_SECTIONS if unchanged is not None else SECTIONS)
+                self._compare_with_snapshot(session, writer, before, {**(unchanged.result() if unchanged else {}), **after})
             self.journal.set_status(session_id, "applied" if left else "rolled-back")
             what = f"the {step} step" if step else "every step"
             self._emit("session-finished", session_id, f"Session {session_id}: rolled back {what}.", phase="rollback")
         return self.journal.session(session_id)
 
-    def _compare_with_snapshot(self, session: SessionInfo, writer: SessionWriter) -> None:
+    def _snapshot(self, session: SessionInfo, before: Snapshot, sections: Iterable[str]) -> Snapshot:
+        """The `sections` of the VPC's snapshot now (the functions of `before` likely still attached)."""
+        likely = [f["name"] for f in before.get("functions", [])]
+        return take_snapshot(self.access, session.vpc_id, likely_functions=likely, sections=sections)
+
+    def _compare_with_snapshot(self, session: SessionInfo, writer: SessionWriter, before: Snapshot, after: Snapshot) -> None:
         """After a full rollback: journal whether the VPC matches its pre-apply snapshot, and say so."""
-        before = self.journal.snapshot(session.id)
-        if before is None:
-            return
-        after = take_snapshot(self.access, session.vpc_id, likely_functions=[f["name"] for f in before.get("functions", [])])
         differences = diff_snapshots(before, after)
         writer.append("note", data={"note": RESTORED_NOTE, "differences": differences})
         if differences:
