@@ -171,7 +171,9 @@ class _ChildEmulator:
 def _serve() -> None:
     """Child mode: run the emulator, print its endpoint, take latencies from stdin until it closes."""
     from v6wizard.emulator import start_emulator
+    from v6wizard.emulator.server import tune_for_serving
 
+    tune_for_serving()  # as `v6wizard demo --serve` does: this process only serves
     emulator = start_emulator(strict=True)
     print(emulator.endpoint, flush=True)
     for line in sys.stdin:

@@ -79,6 +79,9 @@ def start_demo() -> tuple[Any, Any, Any]:
 
 
 def _serve(endpoint: str, account: Any) -> int:
+    from v6wizard.emulator.server import tune_for_serving
+
+    tune_for_serving()
     vpc_id = getattr(account, "vpc_id", "")
     click.echo(f"The demo emulator is running at {endpoint} (region {DEMO_REGION}).")
     click.echo("From another terminal:")
