@@ -23,6 +23,14 @@ def journal(tmp_path: Path):
     journal.close()
 
 
+def _applied(access, journal, info, until: str = "functions", events: Events | None = None):
+    """An engine and a session of `info`'s plan, applied up to `until`."""
+    engine = Engine(access, journal, on_event=(events if events is not None else Events()).append)
+    session = engine.start(make_plan(access, info.vpc_id))
+    engine.apply(session.id, until=until)
+    return engine, session
+
+
 def _intent(journal, session_id: str, action_id: str):
     return next(e for e in journal.entries(session_id) if e.kind == "intent" and e.action_id == action_id)
 
@@ -51,10 +59,7 @@ def test_a_publish_reads_the_versions_before_it_while_its_functions_update_settl
 
 def test_a_rollback_checks_its_gateways_tags_while_the_steps_before_it_are_undone(access, recorder, journal) -> None:
     info = small(access, functions=1)
-    plan = make_plan(access, info.vpc_id)
-    engine = Engine(access, journal)
-    session = engine.start(plan)
-    engine.apply(session.id, until="functions")
+    engine, session = _applied(access, journal, info)
     recorder.operations.clear()
     engine.rollback(session.id)
 
@@ -67,10 +72,7 @@ def test_a_rollback_checks_its_gateways_tags_while_the_steps_before_it_are_undon
 
 def test_a_gateway_retagged_as_someone_elses_is_not_deleted(access, recorder, journal) -> None:
     info = small(access, functions=0)
-    plan = make_plan(access, info.vpc_id)
-    engine = Engine(access, journal)
-    session = engine.start(plan)
-    engine.apply(session.id, until="egress-gateway")
+    engine, session = _applied(access, journal, info, until="egress-gateway")
     gateway = engine.state(session.id).outputs[f"egress-gateway:create:{info.vpc_id}"]["EgressOnlyInternetGatewayId"]
     access.client("ec2").create_tags(Resources=[gateway], Tags=[{"Key": OURS_TAG, "Value": "someone-elses-session"}])
     recorder.operations.clear()
@@ -125,19 +127,10 @@ def test_the_first_steps_drift_check_is_read_while_the_run_is_journaled(access, 
     journal.close()
 
 
-def _applied(access, journal, info, events):
-    """An engine and a session applied up to the functions step."""
-    plan = make_plan(access, info.vpc_id)
-    engine = Engine(access, journal, on_event=events.append)
-    session = engine.start(plan)
-    engine.apply(session.id, until="functions")
-    return engine, session
-
-
 def test_the_closing_snapshot_reads_what_the_vpc_block_cannot_change_while_it_is_removed(access, recorder, emulator, journal) -> None:
     info = small(access, functions=1)
     events = Events()
-    engine, session = _applied(access, journal, info, events)
+    engine, session = _applied(access, journal, info, events=events)
     recorder.operations.clear()
     emulator.faults.latency = 0.05  # the block's removal takes round trips the reads can overlap
     engine.rollback(session.id)
@@ -158,7 +151,7 @@ def test_the_closing_snapshot_reads_what_the_vpc_block_cannot_change_while_it_is
 def test_the_closing_snapshot_still_reports_a_change_made_by_someone_else(access, recorder, emulator, journal, where: str) -> None:
     info = small(access, functions=0)
     events = Events()
-    engine, session = _applied(access, journal, info, events)
+    engine, session = _applied(access, journal, info, events=events)
     resource = info.subnet_ids[0] if where == "subnet" else info.vpc_id
     access.client("ec2").create_tags(Resources=[resource], Tags=[{"Key": "owner", "Value": "someone-else"}])
     engine.rollback(session.id)
