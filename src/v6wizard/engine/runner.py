@@ -5,12 +5,16 @@ and `after_actions` orders the rest. Before a step, in-doubt actions (an intent 
 no outcome) are reconciled by reading AWS, then every remaining action's
 precondition is checked (drift); only then are calls made. Preconditions hold in the
 planned baseline whatever this session's earlier steps did, so the next step's check
-is read while the current step's actions run (one round trip less per step); a step
-whose actions changed meanwhile (an in-doubt intent) is checked afresh. In a step made only of
+is read while the current step's actions run (one round trip less per step), and the
+first step's while the run is journaled; a step whose actions changed meanwhile (an
+in-doubt intent) is checked afresh. In a step made only of
 subnet actions, more actions are under way than calls in flight: the ones whose call
 returned wait for their postcondition, read for all of them at once by a SubnetWatch,
 while the next ones call (`subnet_concurrency` calls, `waiting_threads` waiters). Rollback runs the
-inverse calls in the reverse order, step by step. Every run holds the VPC's lock.
+inverse calls in the reverse order, step by step. Reads nothing in between can change
+start early (`EarlyReads`: a publish's versions before it, a gateway's tags), and a full
+rollback reads the parts of its closing snapshot that the VPC block cannot change
+while the block is removed. Every run holds the VPC's lock.
 """
 
 from __future__ import annotations
