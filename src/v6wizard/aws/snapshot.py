@@ -20,6 +20,7 @@ from typing import Any
 from v6wizard.aws.discovery_ec2 import ROUTE_TARGET_KEYS, tags_of
 from v6wizard.aws.paging import batches, paginate
 from v6wizard.aws.session import AwsAccess
+from v6wizard.aws.verify import attached_egress_gateways
 
 Snapshot = dict[str, Any]
 
@@ -128,11 +129,7 @@ def _internet_gateways(ec2: Any, vpc_id: str) -> list[str]:
 
 
 def _egress_only_gateways(ec2: Any, vpc_id: str) -> list[str]:
-    return sorted(
-        g["EgressOnlyInternetGatewayId"]
-        for g in paginate(ec2, "DescribeEgressOnlyInternetGateways", "EgressOnlyInternetGateways")
-        if any(a.get("VpcId") == vpc_id and a.get("State") in ("attached", "attaching") for a in g.get("Attachments") or [])
-    )
+    return sorted(g.id for g in attached_egress_gateways(ec2, vpc_id))
 
 
 def _nat_gateways(ec2: Any, vpc_filter: list[dict[str, Any]]) -> list[str]:

@@ -20,9 +20,11 @@ from typing import Any
 
 import botocore.exceptions
 
+from v6wizard.aws.discovery_ec2 import egress_only_gateway_for, tags_of
 from v6wizard.aws.errors import error_code
+from v6wizard.aws.paging import paginate
 from v6wizard.aws.session import AwsAccess
-from v6wizard.core.inventory import OURS_TAG
+from v6wizard.core.inventory import OURS_TAG, EgressOnlyGateway
 from v6wizard.errors import AwsCallFailed
 
 LIVE_STATES = ("associated", "associating")
@@ -57,10 +59,6 @@ class ProbeContext:
 
 def is_not_found(exc: BaseException) -> bool:
     return isinstance(exc, botocore.exceptions.ClientError) and error_code(exc).endswith(NOT_FOUND_SUFFIXES)
-
-
-def _tags(item: dict[str, Any]) -> dict[str, str]:
-    return {t["Key"]: t["Value"] for t in item.get("Tags") or []}
 
 
 def _same_cidr(a: str | None, b: str | None) -> bool:
@@ -142,19 +140,18 @@ def _probe_assign_on_create(access: AwsAccess, params: dict[str, Any], ctx: Prob
     return assign_on_create_in(_subnet(access, params["SubnetId"]), params)
 
 
+def attached_egress_gateways(ec2: Any, vpc_id: str) -> list[EgressOnlyGateway]:
+    """The egress-only gateways attached (or attaching) to `vpc_id`; the API has no VPC filter."""
+    items = paginate(ec2, "DescribeEgressOnlyInternetGateways", "EgressOnlyInternetGateways")
+    return [gateway for item in items if (gateway := egress_only_gateway_for(item, vpc_id)) is not None]
+
+
 def _probe_egress_gateway(access: AwsAccess, params: dict[str, Any], ctx: ProbeContext) -> Probe | None:
-    ec2 = access.client("ec2")
     wanted = ctx.known.get("EgressOnlyInternetGatewayId")
-    for page in ec2.get_paginator("describe_egress_only_internet_gateways").paginate():
-        for gateway in page.get("EgressOnlyInternetGateways", []):
-            gid = gateway["EgressOnlyInternetGatewayId"]
-            attached = any(
-                a.get("VpcId") == params["VpcId"] and a.get("State") in ("attached", "attaching")
-                for a in gateway.get("Attachments") or []
-            )
-            ours = _tags(gateway).get(OURS_TAG) == ctx.session_id
-            if attached and ((wanted and gid == wanted) or (not wanted and ours)):
-                return Probe({"EgressOnlyInternetGatewayId": gid})
+    for gateway in attached_egress_gateways(access.client("ec2"), params["VpcId"]):
+        ours = gateway.tags.get(OURS_TAG) == ctx.session_id
+        if (wanted and gateway.id == wanted) or (not wanted and ours):
+            return Probe({"EgressOnlyInternetGatewayId": gateway.id})
     return None
 
 
@@ -234,7 +231,7 @@ def _probe_sg_rule(access: AwsAccess, params: dict[str, Any], ctx: ProbeContext)
     wanted_id = ctx.known.get("SecurityGroupRuleId")
     for rule in sg_rules_like(access, params) or []:
         if (wanted_id and rule["SecurityGroupRuleId"] == wanted_id) or (
-            not wanted_id and _tags(rule).get(OURS_TAG) == ctx.session_id
+            not wanted_id and tags_of(rule).get(OURS_TAG) == ctx.session_id
         ):
             return Probe({"SecurityGroupRuleId": rule["SecurityGroupRuleId"]})
     return None
@@ -306,7 +303,7 @@ def gateway_tags(access: AwsAccess, gateway_id: str) -> dict[str, str] | None:
     gateways = access.client("ec2").describe_egress_only_internet_gateways(EgressOnlyInternetGatewayIds=[gateway_id]).get(
         "EgressOnlyInternetGateways", []
     )
-    return _tags(gateways[0]) if gateways else None
+    return tags_of(gateways[0]) if gateways else None
 
 
 def at_once(*reads: Callable[[], Any]) -> list[Any]:

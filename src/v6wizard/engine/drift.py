@@ -16,9 +16,8 @@ from typing import Any
 
 import botocore.exceptions
 
-from v6wizard.aws.discovery_ec2 import tags_of
 from v6wizard.aws.session import AwsAccess
-from v6wizard.aws.verify import LIVE_STATES, at_once, function_config, is_not_found, sg_rules_like
+from v6wizard.aws.verify import LIVE_STATES, at_once, attached_egress_gateways, function_config, is_not_found, sg_rules_like
 from v6wizard.core.inventory import OURS_TAG
 from v6wizard.core.plan import Action, Plan
 from v6wizard.errors import DriftDetected
@@ -101,17 +100,12 @@ def _no_foreign_eigw(access: AwsAccess, action: Action, params: dict[str, Any], 
             return _missing(exc, f"VPC {params['VpcId']}")
         return None
 
-    def gateways() -> list[dict[str, Any]]:
-        pages = ec2.get_paginator("describe_egress_only_internet_gateways").paginate()
-        return [g for page in pages for g in page.get("EgressOnlyInternetGateways", [])]
-
-    gone, found = at_once(vpc_exists, gateways)
+    gone, attached = at_once(vpc_exists, lambda: attached_egress_gateways(ec2, params["VpcId"]))
     if gone:
         return gone
-    for gateway in found:
-        attached = any(a.get("VpcId") == params["VpcId"] and a.get("State") in ("attached", "attaching") for a in gateway.get("Attachments") or [])
-        if attached and tags_of(gateway).get(OURS_TAG) != session_id:
-            return f"the egress-only gateway {gateway['EgressOnlyInternetGatewayId']} was attached to {params['VpcId']}"
+    for gateway in attached:
+        if gateway.tags.get(OURS_TAG) != session_id:
+            return f"the egress-only gateway {gateway.id} was attached to {params['VpcId']}"
     return None
 
 
