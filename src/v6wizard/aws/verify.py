@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from ipaddress import ip_network
 from typing import Any
@@ -308,9 +308,8 @@ def gateway_tags(access: AwsAccess, gateway_id: str) -> dict[str, str] | None:
 
 def at_once(*reads: Callable[[], Any]) -> list[Any]:
     """Independent reads made concurrently (one round trip instead of several); their results in order."""
-    with ThreadPoolExecutor(max_workers=len(reads), thread_name_prefix="v6wizard-read") as pool:
-        futures = [pool.submit(read) for read in reads]
-        return [future.result() for future in futures]
+    started = [read_ahead(read) for read in reads]
+    return [future.result() for future in started]
 
 
 def _probe_published_version(access: AwsAccess, params: dict[str, Any], ctx: ProbeContext) -> Probe | None:
