@@ -188,6 +188,8 @@ def test_credentials_reach_the_helper_only_over_its_socket(
     secret, token = f"secret-{uuid.uuid4().hex}", f"token-{uuid.uuid4().hex}"
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", secret)
     monkeypatch.setenv("AWS_SESSION_TOKEN", token)
+    container_token = f"container-{uuid.uuid4().hex}"
+    monkeypatch.setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", container_token)
     access = AwsAccess(AwsTarget(region="us-east-1", endpoint_url=emulator.endpoint))
     demo = seed_demo(access)
     process = DiscoveryProcess(access.target, access.frozen_credentials)
@@ -197,10 +199,27 @@ def test_credentials_reach_the_helper_only_over_its_socket(
         pid = process.pid
         environ = Path(f"/proc/{pid}/environ").read_bytes()
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-        for value in (secret, token, os.environ["AWS_ACCESS_KEY_ID"]):
+        for value in (secret, token, container_token, os.environ["AWS_ACCESS_KEY_ID"]):
             assert value.encode() not in environ and value.encode() not in cmdline
     finally:
         process.close()
     roots = [tmp_path, Path(os.environ["HOME"]), Path(tempfile.gettempdir())]
     assert _files_holding(secret, roots, started) == []
     assert _files_holding(token, roots, started) == []
+
+
+def test_a_module_in_the_operators_folder_is_never_imported_by_the_helper(
+    access: AwsAccess, demo: DemoAccount, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The helper is sent credentials: it must not import a `boto3` or `pydantic` lying in the current folder."""
+    planted = tmp_path / "planted"
+    for name in ("boto3.py", "pydantic.py"):
+        (tmp_path / name).write_text(f"open({str(planted)!r}, 'w').write('imported'); raise SystemExit(3)\n")
+    monkeypatch.chdir(tmp_path)
+    process = DiscoveryProcess(access.target, access.frozen_credentials)
+    try:
+        overview = process.region_overview()
+    finally:
+        process.close()
+    assert any(v.id == demo.vpc_id for v in overview.vpcs)
+    assert not planted.exists()

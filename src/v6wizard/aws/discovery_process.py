@@ -46,7 +46,13 @@ if TYPE_CHECKING:
     from v6wizard.aws.target import AwsTarget
     from v6wizard.core.inventory import Inventory, RegionOverview
 
-CREDENTIAL_ENV = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
+CREDENTIAL_ENV = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+)
 """Removed from the helper's environment: its credentials come over the socket, from the parent's session."""
 
 POLL = 0.1
@@ -68,7 +74,8 @@ class _Helper:
         try:
             # stdout/stderr are not the terminal's: the helper must never write over the wizard's screen.
             self.popen = subprocess.Popen(
-                [sys.executable, "-m", __name__, str(child_end.fileno())],
+                # -P: the folder the operator runs from is not put on the helper's import path (it is sent credentials).
+                [sys.executable, "-P", "-m", __name__, str(child_end.fileno())],
                 pass_fds=(child_end.fileno(),),
                 env=env,
                 stdin=subprocess.DEVNULL,
@@ -133,7 +140,8 @@ class _Helper:
                 answers.put(("gone",))
 
     def stop(self) -> None:
-        """Close the socket (the helper exits on EOF); kill it if it has not exited within STOP_TIMEOUT."""
+        """Close the socket and end the helper at once: it holds nothing to save, and one still importing at
+        nice 10 would read its EOF only seconds later, while this runs on the UI thread (reconnect, quit)."""
         if not self.gone.is_set():
             try:
                 # shutdown, not close: it also wakes the reader thread blocked in recv on the same socket.
@@ -141,11 +149,8 @@ class _Helper:
                     end.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass  # the reader closed the socket meanwhile: the helper has its EOF already
-        try:
-            self.popen.wait(timeout=STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.popen.kill()
-            self.popen.wait(timeout=STOP_TIMEOUT)
+        self.popen.kill()
+        self.popen.wait(timeout=STOP_TIMEOUT)
 
     def failure(self, doing: str) -> DiscoveryHelperFailed:
         try:
@@ -238,7 +243,6 @@ class DiscoveryProcess:
         with self._lock:
             if self._helper is helper:
                 self._helper = None
-        helper.popen.kill()
         helper.stop()
 
     def _request(
