@@ -11,8 +11,10 @@ from v6wizard.tui.screens.start import StartScreen
 from v6wizard.tui.screens.step import StepScreen
 
 
-async def test_dry_run_previews_every_step_and_makes_no_mutating_call(build_app, demo, recorder) -> None:
+async def test_dry_run_previews_every_step_and_makes_no_mutating_call(build_app, demo, recorder, emulator) -> None:
     recorder.operations.clear()
+    # The server's own log: it also sees the discovery helper process, whose AWS access the recorder is not on.
+    emulator.requests.clear()
     app = build_app(dry_run=True)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.identity is not None, what="connecting")
@@ -43,4 +45,7 @@ async def test_dry_run_previews_every_step_and_makes_no_mutating_call(build_app,
             await wait_for(pilot, lambda: isinstance(app.screen, PlanScreen), what="back to the plan")
     assert recorder.operations, "the wizard read the account"
     assert recorder.mutating == []
+    received = emulator.requests.operations()
+    assert "DescribeSubnets" in received and "ListFunctions" in received, "discovery's reads reached the emulator"
+    assert [op for op in received if not op.startswith(("Describe", "List", "Get"))] == []
     assert app.session_id is None
