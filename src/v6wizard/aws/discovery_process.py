@@ -187,7 +187,7 @@ class DiscoveryProcess:
     def start(self) -> None:
         """Start the helper (unless one is running, or this was closed) and have it load the EC2 and Lambda clients; does not wait."""
         if not self._closed:
-            self._running_helper()
+            self._running_helper(self._credentials())
 
     def wait_ready(self, timeout: float = READY_TIMEOUT) -> bool:
         """Wait until the helper has loaded its clients; False if it died or the time ran out (a request then says why)."""
@@ -223,7 +223,9 @@ class DiscoveryProcess:
 
     # --- internals ------------------------------------------------------------------
 
-    def _running_helper(self) -> _Helper:
+    def _running_helper(self, credentials: StaticCredentials) -> _Helper:
+        """The live helper, or a new one warmed with `credentials` (fetched by the caller, outside the lock:
+        a refresh may call STS or ask for an MFA code)."""
         with self._lock:
             if self._closed:
                 raise DiscoveryHelperFailed("The wizard is closing, so the account was not read; nothing was changed.")
@@ -231,7 +233,6 @@ class DiscoveryProcess:
             if helper is None or not helper.alive():
                 if helper is not None:
                     helper.stop()  # reaps the dead one
-                credentials = self._credentials()
                 helper = self._helper = _Helper()
                 try:
                     helper.send(("warm", self.target, credentials))
@@ -256,7 +257,7 @@ class DiscoveryProcess:
         if cancel is not None and cancel.is_set():
             raise Cancelled("Discovery was cancelled; nothing was changed.")
         credentials = self._credentials()
-        helper = self._running_helper()
+        helper = self._running_helper(credentials)
         request_id, answers = helper.open_request()
         try:
             try:
