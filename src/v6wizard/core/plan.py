@@ -202,6 +202,9 @@ class Plan(Model):
     resource_digests: dict[str, str] = Field(default_factory=dict)
     """`Inventory.resource_digests()` of that inventory, for per-action drift checks."""
     created_at: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
+    resource_names: dict[str, str] = Field(default_factory=dict)
+    """Name tags of the VPC and its subnets, route tables, network ACLs and security groups, by id
+    (exports name their resources after them; empty in plans made before exports existed)."""
 
     def step(self, name: str) -> Step:
         for step in self.steps:

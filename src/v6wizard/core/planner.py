@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from ipaddress import IPv6Network
 
+from v6wizard.core.iac_ownership import resource_names, with_iac_findings
 from v6wizard.core.inventory import Inventory
 from v6wizard.core.plan import Plan, PlanOptions, Step
 from v6wizard.core.planner_context import PlanContext
@@ -59,6 +60,7 @@ def build_plan(inventory: Inventory, options: PlanOptions | None = None) -> Plan
     functions = plan_functions(ctx, blockers)
     cutover = plan_cutover(ctx)
     steps: list[Step] = [vpc_cidr, subnets, egress_gateway, routes, network_acls, security_groups, functions, cutover]
+    steps = with_iac_findings(steps, ctx)
     return Plan(
         account_id=inventory.account_id,
         region=inventory.region,
@@ -67,6 +69,7 @@ def build_plan(inventory: Inventory, options: PlanOptions | None = None) -> Plan
         steps=steps,
         fingerprint=inventory.fingerprint(),
         resource_digests=inventory.resource_digests(),
+        resource_names=resource_names(inventory),
     )
 
 
