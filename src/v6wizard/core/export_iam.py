@@ -37,7 +37,7 @@ ID_VARIABLES: tuple[tuple[str, str], ...] = (
 OUTPUT_VARIABLES = {"EgressOnlyInternetGatewayId": "EgressOnlyInternetGatewayId", "SecurityGroupRuleId": "SecurityGroupRuleId"}
 """Call outputs (and placeholder keys) that are ids of a resource type the reference names."""
 
-_HEX_ID = re.compile(r"[0-9a-f]{8,17}")
+_ID_TAIL = re.compile(r"[0-9a-z]+")
 _VARIABLE = re.compile(r"\$\{([A-Za-z0-9]+)\}")
 POLICY_VERSION = "2012-10-17"
 
@@ -82,7 +82,7 @@ def _call_ids(call: AwsCall, resource_id: str, outputs: list[str], created: bool
     """ARN variable -> ids the call touches: ids in its parameters, its action's resource, what it creates."""
     values: dict[str, set[str]] = defaultdict(set)
 
-    def walk(node: Any) -> None:
+    def walk(node: Any, whole_id: bool = False) -> None:
         if isinstance(node, str):
             if node.startswith("${") and node.endswith("}"):
                 key = node[2:-1].rpartition(".")[2]
@@ -90,8 +90,8 @@ def _call_ids(call: AwsCall, resource_id: str, outputs: list[str], created: bool
                     values[OUTPUT_VARIABLES[key]].add("*")
             else:
                 for prefix, variable in ID_VARIABLES:
-                    # the prefix then hex only: an association id (subnet-cidr-assoc-...) is not a subnet
-                    if node.startswith(prefix) and _HEX_ID.fullmatch(node[len(prefix):]):
+                    # the prefix then one word: an association id (subnet-cidr-assoc-...) is not a subnet
+                    if node.startswith(prefix) and (whole_id or _ID_TAIL.fullmatch(node[len(prefix):])):
                         values[variable].add(node)
                         break
         elif isinstance(node, dict):
@@ -102,7 +102,7 @@ def _call_ids(call: AwsCall, resource_id: str, outputs: list[str], created: bool
                 walk(value)
 
     walk(call.params)
-    walk(resource_id)
+    walk(resource_id, whole_id=True)
     if created:
         for key in outputs:
             if key in OUTPUT_VARIABLES:
