@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from v6wizard.aws.discovery_process import DiscoveryProcess
     from v6wizard.core.inventory import Inventory, RegionOverview
     from v6wizard.core.plan import Plan, PlanOptions
@@ -154,6 +156,14 @@ class Backend:
     def session_state(self, session_id: str) -> Any:
         """The engine's view of a session: per-step and per-action status."""
         return self.engine(lambda event: None).state(session_id)
+
+    def export(self, plan: Plan, session_id: str | None, export_format: str, folder: Path) -> list[Path]:
+        """Write an export into a folder: of the session (with its real ids) when there is one, else of the plan."""
+        from v6wizard.core.export_source import ExportSource
+        from v6wizard.exporting import export_files, source_from_session, write_files
+
+        source = source_from_session(self.journal, session_id) if session_id else ExportSource(plan=plan)
+        return write_files(export_files(source, export_format), folder)
 
     def close(self) -> None:
         if self._discovery is not None:

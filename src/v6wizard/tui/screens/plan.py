@@ -13,7 +13,9 @@ from textual.widgets import DataTable, Header, Label, Static
 
 from v6wizard.core.plan import STEP_ORDER
 from v6wizard.tui.messages import EngineEventMessage, RunFinished
+from v6wizard.tui.screens.base import ReportsWorkerFailures
 from v6wizard.tui.screens.dialogs import TypedConfirmDialog
+from v6wizard.tui.screens.export_offer import EXPORT_BINDING, OffersExport
 from v6wizard.tui.widgets.context_bar import ContextBar
 from v6wizard.tui.widgets.preview import finding_text
 from v6wizard.tui.widgets.run_log import RunLog
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
 ATTENTION = ("review", "conflict", "blocker")
 
 
-class PlanScreen(Screen[None]):
+class PlanScreen(OffersExport, ReportsWorkerFailures, Screen[None]):
     """The plan at a glance; enter opens a step's preview."""
 
     app: WizardApp
@@ -34,6 +36,7 @@ class PlanScreen(Screen[None]):
         Binding("o", "open_step", "Open step", id="plan.open", tooltip="Preview, apply, skip or roll back the highlighted step (enter works too)."),
         Binding("A", "apply_all", "Apply all", id="plan.apply-all", tooltip="Apply every step up to the functions, in order (asks first); the cutover has its own screen."),
         Binding("s", "summary", "Summary", id="plan.summary", tooltip="What changed, the session id and how to roll back later."),
+        EXPORT_BINDING,
         Binding("escape", "back", "Back", id="plan.back", tooltip="Back to choosing."),
     ]
 

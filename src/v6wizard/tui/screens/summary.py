@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Header, Static
 
 from v6wizard.tui.widgets.context_bar import ContextBar
 from v6wizard.tui.screens.base import ReportsWorkerFailures
+from v6wizard.tui.screens.export_offer import EXPORT_BINDING, OffersExport
 from v6wizard.tui.widgets.footer import WizardFooter
 
 if TYPE_CHECKING:
@@ -29,12 +30,13 @@ class EntriesLoaded(Message):
     entries: list[JournalEntry]
 
 
-class SummaryScreen(ReportsWorkerFailures, Screen[None]):
+class SummaryScreen(OffersExport, ReportsWorkerFailures, Screen[None]):
     """Read from the journal, so it says what really happened, not what was planned."""
 
     app: WizardApp
 
     BINDINGS = [
+        EXPORT_BINDING,
         Binding("escape", "back", "Back", id="summary.back", tooltip="Back to the plan."),
     ]
 
