@@ -184,23 +184,29 @@ def _snippets(source: ExportSource, names: Names, addresses: dict[str, str]) -> 
         args: dict[str, Any] = {"ipv6_cidr_block": block}
         if action.resource_id in assign:
             args["assign_ipv6_address_on_creation"] = True
-        snippets.append(_block(f'resource "aws_subnet" "{names.make(readable(source, action.resource_id))}"', args, f"subnet {action.resource_id}: add to its block"))
+        comment = f"subnet {action.resource_id}: add to its block" + _pending(source, action)
+        snippets.append(_block(f'resource "aws_subnet" "{names.make(readable(source, action.resource_id))}"', args, comment))
+    function_names: dict[str, str] = {}
     for action in source.created("update-function-config"):
         vpc = source.params(action)["VpcConfig"]
         args = {"vpc_config": {"subnet_ids": vpc["SubnetIds"], "security_group_ids": vpc["SecurityGroupIds"], "ipv6_allowed_for_dual_stack": True}}
         fn = action.call.params["FunctionName"]
-        snippets.append(_block(f'resource "aws_lambda_function" "{names.make(fn)}"', args, f"function {fn}: set in its vpc_config (and `publish = true` to get a version to shift to)"))
+        function_names[fn] = names.make(fn)
+        comment = f"function {fn}: set in its vpc_config (and `publish = true` to get a version to shift to)"
+        snippets.append(_block(f'resource "aws_lambda_function" "{function_names[fn]}"', args, comment + _pending(source, action)))
     for action in source.created("cutover-alias"):
         params = source.params(action)
         fn, alias = params["FunctionName"], params["Name"]
         version = params["FunctionVersion"]
-        value: Any = version if not is_placeholder(version) else Expr(f"aws_lambda_function.{names.make(fn, 'fn')}.version")
-        args = {"function_version": value}
-        snippets.append(
-            _block(f'resource "aws_lambda_alias" "{names.make(fn, alias)}"', args,
-                   f"alias {fn}:{alias}: the cutover ends on the new version with no routing_config (remove any)")
-        )
+        value: Any = version if not is_placeholder(version) else Expr(f"aws_lambda_function.{function_names.get(fn) or names.make(fn)}.version")
+        comment = f"alias {fn}:{alias}: the cutover ends on the new version with no routing_config (remove any)"
+        snippets.append(_block(f'resource "aws_lambda_alias" "{names.make(fn, alias)}"', {"function_version": value}, comment + _pending(source, action)))
     return snippets
+
+
+def _pending(source: ExportSource, action: Action) -> str:
+    """A warning for a snippet of a session that has not applied this change (yet)."""
+    return "; not applied by the session yet" if source.is_applied and source.record(action) is None else ""
 
 
 def _vpc_prefix(source: ExportSource, vpc_action: Action | None) -> int:
