@@ -193,3 +193,26 @@ def test_unknown_session_and_missing_source_exit_2(run_cli, calls, journal_path)
     assert "v6-20990101-nope00" in unknown.stderr and "Traceback" not in unknown.output
     neither = export(run_cli, calls, "--format", "iam-policy")
     assert neither.exit_code == 2 and "Give one of SESSION" in neither.stderr
+
+
+def test_plan_warns_where_discovery_finds_terraform_tags_on_the_vpc_and_a_function(access, run_cli, calls, journal_path) -> None:
+    info = small(access, functions=1)
+    access.client("ec2").create_tags(Resources=[info.vpc_id], Tags=[{"Key": "ManagedBy", "Value": "Terraform"}])
+    function_arn = access.client("lambda").get_function(FunctionName="engine-fn-0")["Configuration"]["FunctionArn"]
+    access.client("lambda").tag_resource(Resource=function_arn, Tags={"opentofu-module": "functions"})
+    result = run_cli("plan", "--vpc-id", info.vpc_id, "--output", "json")
+    assert result.exit_code == 0, result.output
+    findings = {(f["step"], f["kind"]): f["message"] for s in json.loads(result.stdout)["steps"] for f in s["findings"] if "managed by" in f["message"]}
+    assert f"The VPC {info.vpc_id} is managed by Terraform (tag ManagedBy=Terraform)" in findings[("vpc-cidr", "review")]
+    assert "function engine-fn-0 is managed by OpenTofu (tag opentofu-module=functions)" in findings[("functions", "review")]
+
+
+def test_out_to_a_folder_names_the_files_after_the_session(run_cli, calls, applied, tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    result = export(run_cli, calls, applied["session"], "--format", "iam-policy", "--out", str(folder))
+    assert result.exit_code == 0, result.output
+    stem = f"v6wizard-{applied['session']}"
+    assert sorted(p.name for p in folder.iterdir()) == sorted(f"{stem}{suffix}" for suffix in (".iam.json", ".read-policy.json", ".apply-policy.json"))
+    apply_alone = json.loads((folder / f"{stem}.apply-policy.json").read_text())
+    assert apply_alone == json.loads((folder / f"{stem}.iam.json").read_text())["ApplyPolicy"]

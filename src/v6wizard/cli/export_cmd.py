@@ -19,7 +19,7 @@ from v6wizard.core.export_source import EXPORT_FORMATS
 @click.option("--vpc-id", default=None, help="Plan this VPC now and export the plan.")
 @plan_options
 @click.option("--format", "export_format", type=click.Choice(EXPORT_FORMATS), required=True, help="terraform (HCL with import blocks), cloudformation (template and import document) or iam-policy (read and apply policies).")
-@click.option("--out", "out_file", type=click.Path(path_type=Path), default=None, help="Write the export here (companion files go beside it) instead of stdout.")
+@click.option("--out", "out_file", type=click.Path(path_type=Path), default=None, help="Write the export to this file (companion files beside it) or into this existing folder, instead of stdout.")
 def export(session_id: str | None, plan_file: Path | None, vpc_id: str | None, export_format: str, out_file: Path | None, profile: str | None, region: str | None, endpoint_url: str | None, journal: str | None, **flags: Any) -> None:
     """Export a migration as code a team can adopt, or the least-privilege IAM policy it needs. Makes no changes.
 
@@ -33,7 +33,7 @@ def _export(session_id: str | None, plan_file: Path | None, vpc_id: str | None, 
     from v6wizard.aws.session import AwsAccess, AwsTarget
     from v6wizard.core.export_source import ExportSource
     from v6wizard.errors import BadInput
-    from v6wizard.exporting import check_account, export_files, source_from_session, write_beside
+    from v6wizard.exporting import check_account, export_files, source_from_session, write_beside, write_files
 
     if sum(x is not None for x in (session_id, plan_file, vpc_id)) != 1:
         raise BadInput("Give one of SESSION (a journal session), --plan FILE or --vpc-id ID to export.")
@@ -62,8 +62,7 @@ def _export(session_id: str | None, plan_file: Path | None, vpc_id: str | None, 
             others = ", ".join(f.role for f in files[1:])
             click.echo(f"v6wizard: --out FILE also writes the {others} file{'s' * (len(files) > 2)} beside it.", err=True)
         return 0
-    if out_file.is_dir():
-        out_file = out_file / files[0].name
-    for path in write_beside(files, out_file):
+    paths = write_files(files, out_file) if out_file.is_dir() else write_beside(files, out_file)
+    for path in paths:
         click.echo(f"Wrote {path}", err=True)
     return 0
