@@ -23,7 +23,10 @@ IMPORT_IDENTIFIERS: dict[str, tuple[str, ...]] = {
     "AWS::EC2::Route": ("RouteTableId", "CidrBlock"),
     "AWS::EC2::SecurityGroupEgress": ("Id",),
 }
-"""Importable types and their identifier properties (their schemas' primaryIdentifier)."""
+"""Importable types and their identifier properties (their schemas' primaryIdentifier). Route import
+arrived in 2024 (aws-cloudformation/cloudformation-coverage-roadmap#1038). Its `CidrBlock` identifier is
+typed ipv4-network in the schema; for an IPv6 route we give the route's destination (`::/0`), which is
+what its read handler matches on as far as we know: not checked against real CloudFormation."""
 
 NOT_IMPORTABLE: dict[str, str] = {
     "AWS::EC2::NetworkAclEntry": (
