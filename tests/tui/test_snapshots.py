@@ -199,3 +199,20 @@ def test_mfa_prompt(snap_compare) -> None:
         await pilot.pause()
 
     assert snap_compare(FixedApp(), terminal_size=SIZE, run_before=show)
+
+
+def test_export_dialog_at_80x24(snap_compare) -> None:
+    """Export over the plan at 80x24: the title, three formats (Terraform chosen, CloudFormation, IAM policies),
+    the folder /home/operator/exports, and the Export and Cancel buttons, all inside the screen."""
+    from pathlib import Path
+
+    from v6wizard.tui.screens.dialogs.export import ExportDialog
+
+    async def show(pilot: Pilot) -> None:
+        await connected(pilot)
+        with_plan(pilot.app)
+        await pilot.app.push_screen(PlanScreen())
+        await pilot.app.push_screen(ExportDialog(Path("/home/operator/exports")))
+        await pilot.pause()
+
+    assert snap_compare(FixedApp(), terminal_size=(80, 24), run_before=show)
