@@ -215,17 +215,18 @@ def unscopable(policies: list[dict[str, Any]]) -> list[dict[str, str]]:
 
 def iam_document(source: ExportSource) -> dict[str, Any]:
     read, apply = read_policy(source), apply_policy(source)
-    return {
-        "ReadPolicy": read,
-        "ApplyPolicy": apply,
-        "Unscopable": unscopable([read, apply]),
-        "Notes": [
-            "Attach both policies to the role that runs v6wizard: the read policy for plan, readiness and savings "
-            "(and the checks apply makes), the apply policy for applying and rolling back this plan only.",
-            f"The apply policy names this plan's resources in account {source.plan.account_id}, {source.plan.region}; "
-            "a new plan needs a new export.",
-        ],
-    }
+    notes = [
+        "Attach both policies to the role that runs v6wizard: the read policy for plan, readiness and savings "
+        "(and the checks apply makes), the apply policy for applying and rolling back this plan only.",
+        f"The apply policy names this plan's resources in account {source.plan.account_id}, {source.plan.region}; "
+        "a new plan needs a new export.",
+    ]
+    if source.created("cutover-alias"):
+        notes.append(
+            "`apply --create-alias` (for a function without the alias) also calls lambda:CreateAlias, "
+            "which is not a call of the plan and so is not granted here."
+        )
+    return {"ReadPolicy": read, "ApplyPolicy": apply, "Unscopable": unscopable([read, apply]), "Notes": notes}
 
 
 def iam_files(source: ExportSource, stem: str) -> list[ExportFile]:
