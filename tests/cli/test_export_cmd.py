@@ -159,6 +159,10 @@ def test_apply_policy_allows_exactly_what_apply_and_rollback_do(access, run_cli,
     assert f"arn:aws:ec2:us-east-1:123456789012:route-table/{info.route_table_ids[0]}" in resources
     assert "arn:aws:lambda:us-east-1:123456789012:function:engine-fn-0:live" in resources
 
+    after = export(run_cli, calls, applied["session"], "--format", "terraform")
+    assert after.exit_code == 0
+    assert parsed_terraform(after.stdout)[1] == [], "a rolled-back session has nothing left to import"
+
 
 def test_read_policy_allows_every_call_plan_makes(access, run_cli, calls, journal_path) -> None:
     info = small(access, functions=1, alias="live")

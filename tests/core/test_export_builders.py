@@ -148,3 +148,22 @@ def test_apply_policy_covers_any_call_a_plan_holds_not_a_fixed_list(source: Expo
         "arn:aws:lambda:us-east-1:123456789012:function:orders:live",
     ]
     assert "lambda:CreateAlias" in by_action
+
+
+def test_ipam_block_reused_gateway_and_public_route_shape_the_terraform() -> None:
+    from v6wizard.core.plan import PlanOptions
+
+    from .builders import eigw
+
+    options = PlanOptions(cidr_source="ipam", ipam_pool_id="ipam-pool-0abc", ipam_netmask_length=52, public_ipv6_route=True)
+    plan = build_plan(inventory(egress_only_gateways=[eigw("eigw-0existing")]), options)
+    text = export_files(ExportSource(plan=plan), "terraform")[0].text
+    resources, _ = parsed_terraform(text)
+    [assoc] = resources["aws_vpc_ipv6_cidr_block_association"].values()
+    assert assoc == {"vpc_id": "vpc-1", "ipv6_ipam_pool_id": "ipam-pool-0abc", "ipv6_netmask_length": 52}
+    assert "aws_egress_only_internet_gateway" not in resources  # the VPC's own gateway is reused
+    routes = {r["route_table_id"]: r for r in resources["aws_route"].values()}
+    assert routes["rtb-main"]["egress_only_gateway_id"] == "eigw-0existing"
+    assert routes["rtb-pub"]["gateway_id"] == "igw-1"
+    assert "ipv6_cidr_block, 12, " in text  # /64s of a /52: 12 more bits
+    assert "assign_generated_ipv6_cidr_block` there" not in text  # the note is for Amazon-provided blocks only
