@@ -167,3 +167,20 @@ def test_ipam_block_reused_gateway_and_public_route_shape_the_terraform() -> Non
     assert routes["rtb-pub"]["gateway_id"] == "igw-1"
     assert "ipv6_cidr_block, 12, " in text  # /64s of a /52: 12 more bits
     assert "assign_generated_ipv6_cidr_block` there" not in text  # the note is for Amazon-provided blocks only
+
+
+def test_cloudformation_of_a_partly_applied_session_holds_only_what_it_created(source: ExportSource) -> None:
+    from v6wizard.core.export_source import AppliedAction
+
+    vpc_action = source.plan.step("vpc-cidr").actions[0]
+    record = AppliedAction(params=vpc_action.call.params, outputs={"AssociationId": "vpc-cidr-assoc-0123456789abcdef0", "Ipv6CidrBlock": "2600:1f18:abcd:1200::/56"})
+    partial = ExportSource(plan=source.plan, session_id="v6-20261201-abcdef", applied={vpc_action.id: record})
+    template, imports = build_template(partial)
+    assert [r["Type"] for r in template["Resources"].values()] == ["AWS::EC2::VPCCidrBlock"]
+    assert imports == [{"ResourceType": "AWS::EC2::VPCCidrBlock", "LogicalResourceId": "MainIpv6",
+                        "ResourceIdentifier": {"Id": "vpc-cidr-assoc-0123456789abcdef0", "VpcId": "vpc-1"}}]
+    pending = template["Metadata"]["v6wizard"]["NotAppliedYet"]
+    assert len(pending) == len(source.plan.actions()) - 1 - sum(a.kind not in _CFN_KINDS for a in source.plan.actions())
+
+
+_CFN_KINDS = {"associate-vpc-ipv6", "associate-subnet-ipv6", "create-egress-gateway", "create-route", "create-nacl-entry", "authorize-sg-egress"}

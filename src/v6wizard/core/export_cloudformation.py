@@ -45,6 +45,7 @@ def build_template(source: ExportSource) -> tuple[dict[str, Any], list[dict[str,
     resources: dict[str, Any] = {}
     imports: list[dict[str, Any]] = []
     skipped: list[dict[str, str]] = []
+    pending: list[dict[str, str]] = []
     logical: dict[str, str] = {}
     """Action id -> logical id of the resource it creates."""
     parameters: dict[str, Any] = {}
@@ -54,9 +55,12 @@ def build_template(source: ExportSource) -> tuple[dict[str, Any], list[dict[str,
             continue
         logical_id, type_, properties, identifier = made
         record = source.record(action)
+        if source.is_applied and record is None:
+            # an IMPORT change set may only import: a resource the session has not created cannot ride along
+            pending.append({"Resource": logical_id, "Type": type_, "Action": action.id})
+            continue
         if source.is_applied and type_ in NOT_IMPORTABLE:
-            if record is not None:
-                skipped.append({"Resource": logical_id, "Type": type_, "Id": _describe_id(properties), "Reason": NOT_IMPORTABLE[type_]})
+            skipped.append({"Resource": logical_id, "Type": type_, "Id": _describe_id(properties), "Reason": NOT_IMPORTABLE[type_]})
             continue
         resources[logical_id] = {"Type": type_, "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain", "Properties": properties}
         logical[action.id] = logical_id
@@ -71,8 +75,11 @@ def build_template(source: ExportSource) -> tuple[dict[str, Any], list[dict[str,
     if parameters:
         template["Parameters"] = parameters
     template["Resources"] = resources
-    if skipped:
-        template["Metadata"] = {"v6wizard": {"NotImported": skipped}}
+    notes = {"NotImported": skipped} if skipped else {}
+    if pending:
+        notes["NotAppliedYet"] = pending
+    if notes:
+        template["Metadata"] = {"v6wizard": notes}
     return template, imports
 
 
