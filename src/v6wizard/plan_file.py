@@ -99,6 +99,12 @@ def first_difference(from_file: Plan, rebuilt: Plan) -> str:
     Compares every field of every step and action (whatever fields they have), so a field
     added to Action later is covered without naming it here.
     """
+    top = _diff(
+        from_file.model_dump(mode="json", exclude=_NOT_COMPARED), rebuilt.model_dump(mode="json", exclude=_NOT_COMPARED)
+    )
+    if top is not None:
+        where, file_value, our_value = top
+        return f"it has {where} = {_show(file_value)}, where the plan has {_show(our_value)}"
     theirs = [s.name for s in from_file.steps]
     ours = [s.name for s in rebuilt.steps]
     if theirs != ours:
@@ -127,6 +133,10 @@ def first_difference(from_file: Plan, rebuilt: Plan) -> str:
 
 
 _ABSENT = object()
+
+_NOT_COMPARED = {"steps", "created_at", "fingerprint", "resource_digests"}
+"""Plan fields compared otherwise (steps), or not at all: when it was made, and what the inventory was
+(checked for the resources the actions depend on: a stale plan is exit 1, not a tampered one)."""
 
 
 def _diff(theirs: Any, ours: Any, where: str = "") -> tuple[str, Any, Any] | None:

@@ -40,7 +40,7 @@ def _show(preview: DryRun, output: str) -> int:
     if not preview.calls:
         click.echo(f"Dry run: `{preview.command}` would make no change to {what}.")
         return 0
-    click.echo(f"Dry run: `{preview.command}` would make {len(preview.calls)} calls to {what}; nothing was changed.")
+    click.echo(f"Dry run: `{preview.command}` would make {len(preview.calls)} call{'' if len(preview.calls) == 1 else 's'} to {what}; nothing was changed.")
     for planned in preview.calls:
         click.echo(f"  {planned.action_id}  {planned.title}")
         click.echo(f"      {planned.call.describe()}")
