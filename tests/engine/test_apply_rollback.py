@@ -69,7 +69,7 @@ def test_the_team_journal_on_dynamodb_carries_a_session_too(access, tmp_path: Pa
     from v6wizard.journal import open_journal
 
     info = small(access, functions=0)
-    journal = open_journal("dynamodb://v6wizard-engine-test", access)
+    journal = open_journal("dynamodb://v6wizard-engine-test", access, create=True)
     engine = Engine(access, journal)
     before = take_snapshot(access, info.vpc_id)
     session = engine.start(make_plan(access, info.vpc_id))

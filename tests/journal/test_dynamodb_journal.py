@@ -17,8 +17,8 @@ from v6wizard.journal.dynamodb import SCHEMA_VERSION, DynamoJournal
 TABLE = "v6wizard-journal-test"
 
 
-def test_the_table_is_made_on_first_use_with_on_demand_billing(access: AwsAccess) -> None:
-    journal = open_journal(f"dynamodb://{TABLE}", access)
+def test_the_table_is_made_by_journal_init_with_on_demand_billing(access: AwsAccess) -> None:
+    journal = open_journal(f"dynamodb://{TABLE}", access, create=True)
     assert isinstance(journal, DynamoJournal) and journal.location == f"dynamodb://{TABLE}"
     table = access.client("dynamodb").describe_table(TableName=TABLE)["Table"]
     assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"

@@ -20,7 +20,8 @@ the in-process call raises.
 
 The helper exits when its socket closes: when the parent calls `close`, exits or dies.
 Every wait in the parent polls with a timeout and checks the helper is alive, so a
-helper that dies becomes one sentence (DiscoveryHelperFailed) and the next call starts a new one.
+helper that dies becomes one sentence (DiscoveryHelperFailed) and the next call starts a new one;
+a request that reaches a dead helper before any answer came back is asked once more of a new one.
 """
 
 from __future__ import annotations
@@ -257,21 +258,48 @@ class DiscoveryProcess:
         if cancel is not None and cancel.is_set():
             raise Cancelled("Discovery was cancelled; nothing was changed.")
         credentials = self._credentials()
+        try:
+            return self._attempt(kind, args, doing, cancel, on_progress, credentials)
+        except _DiedUnanswered:
+            # A helper that died while idle is not always seen dead before the request is sent to it
+            # (its socket accepts the send). Discovery is read-only: a new helper asks again, once.
+            pass
+        try:
+            return self._attempt(kind, args, doing, cancel, on_progress, credentials)
+        except _DiedUnanswered as died:
+            raise died.failure from None
+
+    def _attempt(
+        self,
+        kind: str,
+        args: dict[str, Any],
+        doing: str,
+        cancel: threading.Event | None,
+        on_progress: Callable[[str], None] | None,
+        credentials: StaticCredentials,
+    ) -> str:
+        """One request to the running helper; _DiedUnanswered when it died before any answer came back."""
         helper = self._running_helper(credentials)
         request_id, answers = helper.open_request()
+        answered = False
+
+        def died() -> V6WizardError:
+            failure = helper.failure(doing)
+            return failure if answered or cancelled_at is not None else _DiedUnanswered(failure)
+
+        cancelled_at: float | None = None
         try:
             try:
                 helper.send(("run", request_id, kind, args, self.target, credentials))
             except OSError:
-                raise helper.failure(doing) from None
-            cancelled_at: float | None = None
+                raise died() from None
             while True:
                 if cancel is not None and cancel.is_set() and cancelled_at is None:
                     cancelled_at = time.monotonic()
                     try:
                         helper.send(("cancel", request_id))
                     except OSError:
-                        raise helper.failure(doing) from None
+                        raise died() from None
                 try:
                     message = answers.get(timeout=POLL)
                 except queue.Empty:
@@ -279,10 +307,11 @@ class DiscoveryProcess:
                         self._discard(helper)
                         raise Cancelled("Discovery was cancelled; nothing was changed.") from None
                     if not helper.alive():
-                        raise helper.failure(doing) from None
+                        raise died() from None
                     continue
                 tag = message[0]
                 if tag == "progress":
+                    answered = True
                     if on_progress is not None:
                         on_progress(message[2])
                 elif tag == "result":
@@ -290,9 +319,17 @@ class DiscoveryProcess:
                 elif tag == "error":
                     raise _error_from(message[2], message[3], message[4])
                 else:  # "gone": the socket closed
-                    raise helper.failure(doing)
+                    raise died()
         finally:
             helper.close_request(request_id)
+
+
+class _DiedUnanswered(V6WizardError):
+    """The helper died before answering a request at all: safe to ask a new one (discovery only reads)."""
+
+    def __init__(self, failure: DiscoveryHelperFailed) -> None:
+        super().__init__(failure.message)
+        self.failure = failure
 
 
 def _error_from(name: str, message: str, code: str) -> V6WizardError:

@@ -10,6 +10,7 @@ import click
 
 from v6wizard import __version__
 from v6wizard.cli.common import aws_options, run_guarded
+from v6wizard.cli.group_options import remember_group_options, takes_group_options
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -22,7 +23,9 @@ def cli(ctx: click.Context, dry_run: bool, **aws: object) -> None:
 
     With no command, opens the wizard against your AWS credentials.
     """
-    if ctx.invoked_subcommand is None:
+    if ctx.invoked_subcommand is not None:
+        remember_group_options(ctx)
+    else:
         from v6wizard.cli.wizard_cmd import run_wizard
 
         run_guarded(lambda: run_wizard(ctx, dry_run=dry_run, **aws))
@@ -32,7 +35,8 @@ def _register() -> None:
     from v6wizard.cli import commands
 
     for command in commands.ALL:
-        cli.add_command(command)
+        # Options given before the subcommand reach it, or are refused (cli/group_options.py).
+        cli.add_command(takes_group_options(command))
 
 
 _register()

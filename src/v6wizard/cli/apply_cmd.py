@@ -32,16 +32,17 @@ from v6wizard.cli.plan_options import plan_options
 @click.option("--until", "until", default=None, metavar="STEP", help="Apply the steps up to and including this one.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation (required when not on a terminal).")
 @click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True, help="json prints one document with the session state on stdout.")
-def apply(vpc_id: str | None, plan_file: Path | None, only: tuple[str, ...], until: str | None, yes: bool, output: str, profile: str | None, region: str | None, endpoint_url: str | None, journal: str | None, **flags: Any) -> None:
+@click.option("--dry-run", is_flag=True, help="Show the calls the run would make; change nothing.")
+def apply(vpc_id: str | None, plan_file: Path | None, only: tuple[str, ...], until: str | None, yes: bool, output: str, dry_run: bool, profile: str | None, region: str | None, endpoint_url: str | None, journal: str | None, **flags: Any) -> None:
     """Apply a migration plan to a VPC, step by step, journaled and resumable."""
-    run_guarded(lambda: _apply(vpc_id, plan_file, list(only), until, yes, output, profile, region, endpoint_url, journal, flags))
+    run_guarded(lambda: _apply(vpc_id, plan_file, list(only), until, yes, output, dry_run, profile, region, endpoint_url, journal, flags))
 
 
-def _apply(vpc_id: str | None, plan_file: Path | None, only: list[str], until: str | None, yes: bool, output: str, profile: str | None, region: str | None, endpoint_url: str | None, journal_spec: str | None, flags: dict[str, Any]) -> int:
+def _apply(vpc_id: str | None, plan_file: Path | None, only: list[str], until: str | None, yes: bool, output: str, dry_run: bool, profile: str | None, region: str | None, endpoint_url: str | None, journal_spec: str | None, flags: dict[str, Any]) -> int:
     from v6wizard.aws.session import AwsAccess, AwsTarget
+    from v6wizard.cli.common import open_cli_journal
     from v6wizard.engine.steps import select_steps
     from v6wizard.errors import BadInput
-    from v6wizard.journal import open_journal
 
     if (vpc_id is None) == (plan_file is None):
         raise BadInput("Give either --vpc-id ID (plan now) or --plan FILE (a saved plan), not both or neither.")
@@ -50,22 +51,44 @@ def _apply(vpc_id: str | None, plan_file: Path | None, only: list[str], until: s
     loaded = load_plan_file(plan_file) if plan_file is not None else None
     access = AwsAccess(AwsTarget(profile=profile, region=region or (loaded.region if loaded else None), endpoint_url=endpoint_url))
     if loaded is not None:
-        the_plan = loaded
+        from v6wizard.plan_file import verified_plan
+
+        the_plan = verified_plan(access, loaded)
     else:
         from v6wizard.cli.plan_options import build_options
         from v6wizard.planning import make_plan
 
         the_plan = make_plan(access, vpc_id or "", build_options(**flags))
-    count = len(the_plan.actions(steps))
-    if count == 0:
-        click.echo(f"Nothing to apply to {the_plan.vpc_id} in steps {', '.join(steps)}.", err=output == "json")
-        return 0
-    confirm(yes, f"Apply {count} actions ({', '.join(s for s in steps if the_plan.step(s).actions)}) to {the_plan.vpc_id} in account {the_plan.account_id}, {the_plan.region}?")
-    journal = open_journal(journal_spec, access)
+    if dry_run:
+        from v6wizard.cli.dry_run import preview_apply
+
+        return preview_apply(the_plan, steps, output)
+    # The journal is opened (DynamoDB: checked to exist) before anything is asked or changed.
+    journal = open_cli_journal(journal_spec, profile, region or the_plan.region, endpoint_url)
+    try:
+        # Refused while another run holds the VPC in any phase (its cutover included), before a session exists.
+        refuse_if_locked(journal, the_plan.vpc_id)
+        count = len(the_plan.actions(steps))
+        if count == 0:
+            click.echo(f"Nothing to apply to {the_plan.vpc_id} in steps {', '.join(steps)}.", err=output == "json")
+            return 0
+        confirm(yes, f"Apply {count} actions ({', '.join(s for s in steps if the_plan.step(s).actions)}) to {the_plan.vpc_id} in account {the_plan.account_id}, {the_plan.region}?")
+    except BaseException:
+        journal.close()
+        raise
     with engine_for(access, journal, output, settings) as engine:
         session = engine.start(the_plan)
         engine.apply(session.id, only=only or None, until=until)
         return finish(engine, session.id, output)
+
+
+def refuse_if_locked(journal: Any, vpc_id: str) -> None:
+    """SessionLocked (exit 1, naming the holder) when a live run of another session holds the VPC."""
+    from v6wizard.journal.locks import locked_error
+
+    holder = journal.lock_holder(vpc_id)
+    if holder is not None:
+        raise locked_error(vpc_id, holder)
 
 
 
@@ -86,24 +109,10 @@ def confirm(yes: bool, question: str) -> None:
 
 
 def load_plan_file(path: Path) -> Any:
-    from pydantic import ValidationError
+    """The plan in a file, checked on its own (see `v6wizard.plan_file`); MalformedFile (exit 2) if it is not one."""
+    from v6wizard.plan_file import read_plan_file
 
-    from v6wizard.core.plan import Plan
-    from v6wizard.errors import MalformedFile
-
-    try:
-        text = path.read_text()
-    except OSError as exc:
-        raise MalformedFile(f"Could not read the plan file {path}: {exc.strerror}.") from None
-    try:
-        return Plan.model_validate_json(text)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ())) or "the document"
-        raise MalformedFile(
-            f"{path} is not a v6wizard plan ({where}: {first.get('msg', 'invalid')}); "
-            "make one with `v6wizard plan --output json --out FILE`."
-        ) from None
+    return read_plan_file(path)
 
 
 @contextmanager

@@ -8,9 +8,11 @@ from v6wizard.cli.demo_cmd import demo
 from v6wizard.cli.plan_cmd import plan
 from v6wizard.cli.apply_cmd import apply
 from v6wizard.cli.sessions_cmd import resume, rollback, sessions, show
+from v6wizard.cli.journal_cmd import journal
 
 ALL: list[click.Command] = [plan, demo]
 ALL += [apply, sessions, show, resume, rollback]
+ALL += [journal]
 # Each further command module appends itself with one line here.
 from v6wizard.cli.export_cmd import export  # noqa: E402 - registered after the others, like each later command
 

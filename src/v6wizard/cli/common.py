@@ -15,20 +15,24 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def aws_options(func: F) -> F:
     """--profile, --region, --endpoint-url and --journal, as DESIGN.md's CLI contract says."""
+    from v6wizard.cli.input_checks import check_endpoint_url, check_not_empty
+
     func = click.option(
         "--journal",
         envvar="V6WIZARD_JOURNAL",
         default=None,
+        callback=check_not_empty,
         help="Journal path, or dynamodb://TABLE for a team journal (env V6WIZARD_JOURNAL).",
     )(func)
     func = click.option(
         "--endpoint-url",
         envvar="AWS_ENDPOINT_URL",
         default=None,
+        callback=check_endpoint_url,
         help="Send AWS calls to this endpoint, e.g. the demo emulator (env AWS_ENDPOINT_URL).",
     )(func)
-    func = click.option("--region", envvar="AWS_REGION", default=None, help="AWS region (env AWS_REGION).")(func)
-    func = click.option("--profile", envvar="AWS_PROFILE", default=None, help="AWS profile from your config (env AWS_PROFILE).")(func)
+    func = click.option("--region", envvar="AWS_REGION", default=None, callback=check_not_empty, help="AWS region (env AWS_REGION).")(func)
+    func = click.option("--profile", envvar="AWS_PROFILE", default=None, callback=check_not_empty, help="AWS profile from your config (env AWS_PROFILE).")(func)
     return func
 
 
@@ -51,8 +55,9 @@ def bad_input(message: str) -> None:
     sys.exit(EXIT_BAD_INPUT)
 
 
-def open_cli_journal(spec: str | None, profile: str | None, region: str | None, endpoint_url: str | None) -> Any:
-    """The journal the flags name; a DynamoDB journal is reached with the same profile, region and endpoint."""
+def open_cli_journal(spec: str | None, profile: str | None, region: str | None, endpoint_url: str | None, *, create: bool = False) -> Any:
+    """The journal the flags name; a DynamoDB journal is reached with the same profile, region and endpoint
+    (and refused if its table does not exist, unless `create`)."""
     from v6wizard.journal import open_journal
 
     access = None
@@ -60,4 +65,4 @@ def open_cli_journal(spec: str | None, profile: str | None, region: str | None, 
         from v6wizard.aws.session import AwsAccess, AwsTarget
 
         access = AwsAccess(AwsTarget(profile=profile, region=region, endpoint_url=endpoint_url))
-    return open_journal(spec, access)
+    return open_journal(spec, access, create=create)

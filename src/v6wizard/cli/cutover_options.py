@@ -11,13 +11,16 @@ from typing import Any, TypeVar
 
 import click
 
+from v6wizard.cli.input_checks import FiniteRange
+from v6wizard.constants import MIN_INVOCATIONS_RANGE, P99_RATIO_RANGE, POLL_INTERVAL_RANGE, RATE_INCREASE_RANGE
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 _OPTIONS: list[Callable[[F], F]] = [
-    click.option("--poll-interval", type=click.FloatRange(min=0.1), default=None, help="Seconds between health polls during a bake [default: 30]."),
-    click.option("--min-invocations", type=click.IntRange(min=0), default=None, help="Invocations of the new version needed before its rates are judged [default: 100]."),
-    click.option("--max-error-rate-increase", type=click.FloatRange(min=0), default=None, help="Allowed rise of the error rate over the old version, in percentage points [default: 1]."),
-    click.option("--max-p99-ratio", type=click.FloatRange(min=1), default=None, help="Allowed new/old Duration p99 [default: 1.5]."),
+    click.option("--poll-interval", type=FiniteRange(*POLL_INTERVAL_RANGE, durations=True), default=None, help="Time between health polls during a bake: seconds, or 30s, 1m (0.1 s to 1 h) [default: 30]."),
+    click.option("--min-invocations", type=FiniteRange(*MIN_INVOCATIONS_RANGE, integer=True), default=None, help="Invocations of the new version needed before its rates are judged (0 to 1000000) [default: 100]."),
+    click.option("--max-error-rate-increase", type=FiniteRange(*RATE_INCREASE_RANGE), default=None, help="Allowed rise of the error rate over the old version, in percentage points (0 to 100) [default: 1]."),
+    click.option("--max-p99-ratio", type=FiniteRange(*P99_RATIO_RANGE), default=None, help="Allowed new/old Duration p99 (1 to 100) [default: 1.5]."),
     click.option("--alarm", "alarms", multiple=True, metavar="NAME", help="A CloudWatch alarm that must not be in ALARM (repeatable)."),
     click.option("--ignore-alarms", is_flag=True, default=None, help="Start even if a named alarm is in ALARM (hotfixes)."),
     click.option("--all-or-nothing", is_flag=True, default=None, help="If one function fails its gates, roll every function back."),
@@ -49,4 +52,5 @@ def settings_from(given: dict[str, Any], base: Any | None = None) -> Any | None:
 
     if not given and base is None:
         return None
-    return (base or CutoverSettings()).model_copy(update=given)
+    # Validated again as a whole (model_copy would not): nothing unchecked reaches the journal.
+    return CutoverSettings.model_validate({**(base or CutoverSettings()).model_dump(), **given})

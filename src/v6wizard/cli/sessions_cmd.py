@@ -85,20 +85,34 @@ def _open(session_id: str, profile: str | None, region: str | None, endpoint_url
 @click.option("--force-unlock", is_flag=True, help="Take the VPC's lock even though another run holds it (asks first).")
 @cutover_options
 @click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def resume(session_id: str, yes: bool, force_unlock: bool, output: str, profile: str | None, region: str | None, endpoint_url: str | None, journal: str | None, **flags: Any) -> None:
+@click.option("--dry-run", is_flag=True, help="Show the calls the resumed run would make; change nothing.")
+def resume(session_id: str, yes: bool, force_unlock: bool, output: str, dry_run: bool, profile: str | None, region: str | None, endpoint_url: str | None, journal: str | None, **flags: Any) -> None:
     """Continue an interrupted or failed session where its journal says it stopped.
 
     The cutover keeps the settings the session was applied with; flags given here change them.
     """
-    run_guarded(lambda: _resume(session_id, yes, force_unlock, output, profile, region, endpoint_url, journal, given_settings(flags)))
+    run_guarded(lambda: _resume(session_id, yes, force_unlock, output, dry_run, profile, region, endpoint_url, journal, given_settings(flags)))
 
 
-def _resume(session_id: str, yes: bool, force_unlock: bool, output: str, profile: str | None, region: str | None, endpoint_url: str | None, journal_spec: str | None, given: dict[str, Any]) -> int:
+def _resume(session_id: str, yes: bool, force_unlock: bool, output: str, dry_run: bool, profile: str | None, region: str | None, endpoint_url: str | None, journal_spec: str | None, given: dict[str, Any]) -> int:
     from v6wizard.cli.apply_cmd import confirm, engine_for, finish
     from v6wizard.engine.runner import journaled_cutover_settings
+    from v6wizard.engine.settings_journal import ignored_sentence
 
     access, journal, session = _open(session_id, profile, region, endpoint_url, journal_spec)
-    settings = settings_from(given, journaled_cutover_settings(journal, session_id)) if given else None
+    if dry_run:
+        from v6wizard.cli.dry_run import preview_resume
+
+        try:
+            return preview_resume(journal, session_id, output)
+        finally:
+            journal.close()
+    settings = None
+    if given:
+        ignored: list[str] = []
+        settings = settings_from(given, journaled_cutover_settings(journal, session_id, ignored))
+        if [name for name in ignored if name not in given]:
+            click.echo(f"v6wizard: {ignored_sentence([n for n in ignored if n not in given])}", err=True)
     if force_unlock:
         holder = journal.lock_holder(session.vpc_id)
         who = f"held by {holder.describe()}" if holder else "not held"
@@ -115,18 +129,26 @@ def _resume(session_id: str, yes: bool, force_unlock: bool, output: str, profile
 @click.option("--step", default=None, metavar="STEP", help="Roll back only this step (refused while a later step is applied).")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation (required when not on a terminal).")
 @click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def rollback(session_id: str, step: str | None, yes: bool, output: str, profile: str | None, region: str | None, endpoint_url: str | None, journal: str | None) -> None:
+@click.option("--dry-run", is_flag=True, help="Show the undo calls the rollback would make; change nothing.")
+def rollback(session_id: str, step: str | None, yes: bool, output: str, dry_run: bool, profile: str | None, region: str | None, endpoint_url: str | None, journal: str | None) -> None:
     """Undo what a session applied: one step, or all of it in reverse order."""
-    run_guarded(lambda: _rollback(session_id, step, yes, output, profile, region, endpoint_url, journal))
+    run_guarded(lambda: _rollback(session_id, step, yes, output, dry_run, profile, region, endpoint_url, journal))
 
 
-def _rollback(session_id: str, step: str | None, yes: bool, output: str, profile: str | None, region: str | None, endpoint_url: str | None, journal_spec: str | None) -> int:
+def _rollback(session_id: str, step: str | None, yes: bool, output: str, dry_run: bool, profile: str | None, region: str | None, endpoint_url: str | None, journal_spec: str | None) -> int:
     from v6wizard.cli.apply_cmd import confirm, engine_for, finish
     from v6wizard.engine.steps import check_step_name
 
     if step is not None:
-        check_step_name(step)
+        step = check_step_name(step)
     access, journal, session = _open(session_id, profile, region, endpoint_url, journal_spec)
+    if dry_run:
+        from v6wizard.cli.dry_run import preview_rollback
+
+        try:
+            return preview_rollback(journal, session_id, step, output)
+        finally:
+            journal.close()
     what = f"the {step} step" if step else "every applied step"
     confirm(yes, f"Roll back {what} of session {session_id} on {session.vpc_id}?")
     with engine_for(access, journal, output) as engine:

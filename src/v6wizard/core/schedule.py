@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from v6wizard.errors import InvalidOption
 
-from v6wizard.constants import DEFAULT_SCHEDULE
+from v6wizard.constants import DEFAULT_SCHEDULE, MAX_BAKE_SECONDS
 
 __all__ = ["DEFAULT_SCHEDULE", "Stage", "format_schedule", "parse_schedule", "validate_schedule"]
 
@@ -25,9 +25,9 @@ class Stage(BaseModel):
 
     model_config = {"frozen": True}
 
-    percent: float
+    percent: float = Field(gt=0, le=100, allow_inf_nan=False)
     """Share of the alias's traffic sent to the new version, 0 < percent <= 100."""
-    bake_seconds: float = 0
+    bake_seconds: float = Field(0, ge=0, le=MAX_BAKE_SECONDS, allow_inf_nan=False)
     """How long the stage is watched before moving on (0 for the final 100% stage)."""
 
     @property
@@ -68,6 +68,10 @@ def parse_schedule(text: str) -> list[Stage]:
             )
         percent = float(match.group(1))
         bake = float(match.group(2) or 0) * _UNIT_SECONDS[match.group(3) or ""]
+        if not 0 < percent <= 100:
+            raise InvalidOption(f"The schedule stage {part.strip()!r} must send between 0% and 100% of traffic.")
+        if bake > MAX_BAKE_SECONDS:
+            raise InvalidOption(f"The schedule stage {part.strip()!r} bakes longer than 24 h, the longest a stage may bake.")
         stages.append(Stage(percent=percent, bake_seconds=bake))
     validate_schedule(stages)
     return stages

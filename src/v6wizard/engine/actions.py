@@ -31,6 +31,7 @@ from v6wizard.aws.subnet_watch import SubnetWatch
 from v6wizard.core.inventory import OURS_TAG
 from v6wizard.core.plan import Action, placeholders, resolve
 from v6wizard.engine.events import EngineEvent
+from v6wizard.engine.gateway_routes import refuse_if_routes_use
 from v6wizard.engine.journaling import SessionWriter
 from v6wizard.engine.state import ActionState
 from v6wizard.errors import AwsCallFailed
@@ -297,6 +298,7 @@ class ActionRunner:
             return
         if action.kind == "create-egress-gateway":
             self._refuse_foreign_gateway(action, ctx)
+            refuse_if_routes_use(self.access, self.vpc_id, ctx.known.get("EgressOnlyInternetGatewayId"))
         with self._lock:
             self.outputs.setdefault(action.id, dict(ctx.known))
         inverse_params = self.resolve(action.inverse.params)

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from v6wizard.aws.executor import Executor
 from v6wizard.aws.session import AwsAccess
+from v6wizard.constants import BAKE_EXTENSIONS_RANGE, MIN_INVOCATIONS_RANGE, P99_RATIO_RANGE, POLL_INTERVAL_RANGE, RATE_INCREASE_RANGE
 from v6wizard.core.gates import GateThresholds
 from v6wizard.core.cutover_plan import StagePosition
 from v6wizard.core.plan import Action, Plan, resolve
@@ -35,17 +36,17 @@ CUTOVER_PREFIX = "cutover:shift:"
 class CutoverSettings(BaseModel):
     """How the cutover watches and judges the new versions."""
 
-    poll_interval: float = 30
+    poll_interval: float = Field(30, ge=POLL_INTERVAL_RANGE[0], le=POLL_INTERVAL_RANGE[1], allow_inf_nan=False)
     """Seconds between health polls; a failed gate is acted on within one poll."""
-    min_invocations: int = 100
+    min_invocations: int = Field(100, ge=MIN_INVOCATIONS_RANGE[0], le=MIN_INVOCATIONS_RANGE[1])
     """Invocations of the new version needed in a stage before its rates are judged."""
-    max_bake_extensions: int = 3
+    max_bake_extensions: int = Field(3, ge=BAKE_EXTENSIONS_RANGE[0], le=BAKE_EXTENSIONS_RANGE[1])
     """Times a stage's bake is extended (by its own length) for low traffic before stopping."""
-    max_error_rate_increase: float = 1.0
+    max_error_rate_increase: float = Field(1.0, ge=RATE_INCREASE_RANGE[0], le=RATE_INCREASE_RANGE[1], allow_inf_nan=False)
     """Allowed rise of the new version's error rate over the old one's, in percentage points."""
-    max_throttle_increase: float = 1.0
+    max_throttle_increase: float = Field(1.0, ge=RATE_INCREASE_RANGE[0], le=RATE_INCREASE_RANGE[1], allow_inf_nan=False)
     """Allowed rise of the new version's throttle rate over the old one's, in percentage points."""
-    max_p99_ratio: float = 1.5
+    max_p99_ratio: float = Field(1.5, ge=P99_RATIO_RANGE[0], le=P99_RATIO_RANGE[1], allow_inf_nan=False)
     """Allowed new Duration p99 / old Duration p99."""
     alarms: list[str] = Field(default_factory=list)
     """CloudWatch alarms that must not be in ALARM before or during the cutover."""

@@ -41,10 +41,12 @@ from v6wizard.engine.journaling import SessionWriter
 from v6wizard.engine.lease import LEASE_SECONDS, HeldLock
 from v6wizard.engine.pool import run_ordered
 from v6wizard.engine.session_view import SessionView
+from v6wizard.engine.settings_journal import ignored_sentence, load_cutover_settings
 from v6wizard.engine.state import CUTOVER_SETTINGS_NOTE, RUN_NOTE, SKIP_NOTE, SessionState
 from v6wizard.engine.steps import check_step_name, later_applied, select_steps, undo_waits_for
 from v6wizard.errors import BadInput, Cancelled, DriftDetected, InvalidOption, V6WizardError
 from v6wizard.journal.base import Journal, SessionInfo
+from v6wizard.journal.locks import locked_error
 
 RESTORED_NOTE = "restored"
 """`data["note"]` of the note written after a full rollback: `data["differences"]` from the snapshot."""
@@ -144,6 +146,10 @@ class Engine:
                 f"The plan is for account {plan.account_id} in {plan.region}, but your credentials are for "
                 f"account {account} in {self.access.region}; switch profile or region, or make a new plan."
             )
+        # A run that would be refused the lock is refused before its session exists (no orphan session).
+        holder = self.journal.lock_holder(plan.vpc_id)
+        if holder is not None:
+            raise locked_error(plan.vpc_id, holder)
         check_plan_fresh(self.access, plan)
         try:
             snapshot = take_snapshot(self.access, plan.vpc_id)
@@ -334,7 +340,11 @@ class Engine:
                 "note", data={"note": CUTOVER_SETTINGS_NOTE, "cutover_settings": self.cutover_settings.model_dump(mode="json")}
             )
             return self.cutover_settings
-        return journaled_cutover_settings(self.journal, session_id) or CutoverSettings()
+        ignored: list[str] = []
+        settings = journaled_cutover_settings(self.journal, session_id, ignored)
+        if ignored:
+            self._emit("note", session_id, ignored_sentence(ignored), data={"ignored": ignored})
+        return settings or CutoverSettings()
 
     # --- rollback -------------------------------------------------------------------
 
@@ -464,11 +474,13 @@ def _with_next_steps(message: str, session_id: str, rollback: bool = False) -> s
     return f"{message}. Continue with `v6wizard resume {session_id}` or undo with `v6wizard rollback {session_id}`."
 
 
-def journaled_cutover_settings(journal: Journal, session_id: str) -> Any | None:
-    """The CutoverSettings a session's last run was given, if any."""
-    from v6wizard.engine.cutover import CutoverSettings
-
+def journaled_cutover_settings(journal: Journal, session_id: str, ignored: list[str] | None = None) -> Any | None:
+    """The CutoverSettings a session's last run was given, if any; fields that do not validate get their
+    defaults and are added to `ignored` (a bad setting never blocks a rollback)."""
     for entry in reversed(journal.entries(session_id)):
         if entry.kind == "note" and entry.data.get("note") == CUTOVER_SETTINGS_NOTE:
-            return CutoverSettings.model_validate(entry.data["cutover_settings"])
+            settings, dropped = load_cutover_settings(entry.data.get("cutover_settings"))
+            if ignored is not None:
+                ignored.extend(dropped)
+            return settings
     return None

@@ -19,7 +19,11 @@ def select_steps(only: list[str] | None = None, until: str | None = None) -> lis
     chosen = list(STEP_ORDER)
     if only:
         wanted = {check_step_name(n) for part in only for n in part.split(",") if n.strip()}
+        if not wanted:
+            raise InvalidOption(f"--only names no step; give one or more of {', '.join(STEP_ORDER)}.")
         chosen = [s for s in chosen if s in wanted]
+    if until is not None and not until.strip():
+        raise InvalidOption(f"--until names no step; give one of {', '.join(STEP_ORDER)}.")
     if until:
         last = STEP_ORDER.index(check_step_name(until))  # type: ignore[arg-type]
         chosen = [s for s in chosen if STEP_ORDER.index(s) <= last]  # type: ignore[arg-type]

@@ -1,7 +1,8 @@
 """The crash-safe journal: `open_journal` picks the backend from a spec.
 
 - None: the env V6WIZARD_JOURNAL if set, else `default_journal_path()` (SQLite);
-- `dynamodb://TABLE`: the team journal in a DynamoDB table (made if missing);
+- `dynamodb://TABLE`: the team journal in a DynamoDB table (refused if missing unless `create`:
+  `v6wizard journal init dynamodb://TABLE` makes it);
 - anything else: the path of an SQLite journal.
 
 A VPC's live-session lock lives in the journal, so an SQLite journal's lock holds only
@@ -34,8 +35,12 @@ def default_journal_path() -> Path:
     return platformdirs.user_state_path("v6wizard") / "journal.sqlite3"
 
 
-def open_journal(spec: str | None, access: AwsAccess | None = None) -> Journal:
-    """The journal a --journal value names; raises JournalError when it cannot be opened."""
+def open_journal(spec: str | None, access: AwsAccess | None = None, *, create: bool = False) -> Journal:
+    """The journal a --journal value names; raises JournalError when it cannot be opened.
+
+    A DynamoDB table that does not exist is made only with `create` (`v6wizard journal init`):
+    a typo in a table name must not start a second, empty team journal.
+    """
     spec = spec or os.environ.get("V6WIZARD_JOURNAL") or None
     if spec is None:
         from v6wizard.journal.sqlite import SqliteJournal
@@ -50,7 +55,7 @@ def open_journal(spec: str | None, access: AwsAccess | None = None) -> Journal:
         from v6wizard.aws.session import AwsAccess
         from v6wizard.journal.dynamodb import DynamoJournal
 
-        return DynamoJournal(table, access or AwsAccess())
+        return DynamoJournal(table, access or AwsAccess(), create_missing=create)
     from v6wizard.journal.sqlite import SqliteJournal
 
     return SqliteJournal(Path(spec))

@@ -63,8 +63,10 @@ def _entry_sk(seq: int) -> str:
 class DynamoJournal(Journal):
     """The Journal interface over one DynamoDB table."""
 
-    def __init__(self, table: str, access: AwsAccess) -> None:
+    def __init__(self, table: str, access: AwsAccess, *, create_missing: bool = True) -> None:
         self.table = table
+        self.create_missing = create_missing
+        """Create the table when it does not exist; else refuse, naming `v6wizard journal init` (what the CLI does)."""
         self.access = access
         self.location = f"dynamodb://{table}"
         self._client = access.client("dynamodb")
@@ -146,6 +148,11 @@ class DynamoJournal(Journal):
                     raise
                 description = None
         if description is None:
+            if not self.create_missing:
+                raise JournalError(
+                    f"The DynamoDB table {self.table} does not exist; create it with "
+                    f"`v6wizard journal init {self.location}`, or check --region and --profile."
+                )
             description = self._create_table()
         keys = {k["AttributeName"]: k["KeyType"] for k in description.get("KeySchema", [])}
         if keys != {"pk": "HASH", "sk": "RANGE"}:
