@@ -49,7 +49,7 @@ def test_a_publish_reads_the_versions_before_it_while_its_functions_update_settl
 
     ops = recorder.operations
     published = ops.index("PublishVersion")
-    settled = max(i for i, op in enumerate(ops[:published]) if op == "GetFunctionConfiguration")
+    settled = max(i for i, op in enumerate(ops[:published]) if op == "GetFunction")
     assert ops[:published].count("ListVersionsByFunction") == 1, ops
     assert ops.index("ListVersionsByFunction") < settled, f"read while the update settled: {ops}"
     publish = next(a for a in plan.step("functions").actions if a.kind == "publish-version")

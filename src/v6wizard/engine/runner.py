@@ -19,6 +19,7 @@ while the block is removed. Every run holds the VPC's lock.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -37,6 +38,7 @@ from v6wizard.core.plan import STEP_ORDER, Action, Plan, resolve
 from v6wizard.engine.actions import ActionRunner, EarlyReads, start_apply_reads, start_undo_reads
 from v6wizard.engine.drift import check_plan_fresh, check_step
 from v6wizard.engine.events import EngineEvent
+from v6wizard.engine.function_progress import FunctionProgress
 from v6wizard.engine.journaling import SessionWriter
 from v6wizard.engine.lease import LEASE_SECONDS, HeldLock
 from v6wizard.engine.pool import run_ordered
@@ -51,6 +53,9 @@ RESTORED_NOTE = "restored"
 
 WAITERS_PER_CALL = 6
 """In a subnet step, threads waiting on a postcondition per call slot (see SubnetWatch.gather)."""
+
+FUNCTION_KINDS = frozenset({"update-function-config", "publish-version"})
+"""Kinds of a step whose actions all run at once, their calls paced by the request budget alone."""
 
 PENDING = ("planned", "failed", "applying", "rolled-back")
 """Action statuses that an apply run (re)does."""
@@ -74,8 +79,17 @@ class Engine:
         lease_seconds: float = LEASE_SECONDS,
         cutover_clock: Any = None,
         cutover_control: Any = None,
+        budget: Any = None,
     ) -> None:
         self.access = access
+        if budget is None and access.budget is None:
+            from v6wizard.aws.rate_limit import budget_from_env
+
+            budget = budget_from_env(os.environ)
+        if budget is not None:
+            access.use_budget(budget)
+        self.budget = access.budget
+        """The RequestBudget that paces every EC2 and Lambda request of the runs (aws.rate_limit)."""
         self.journal = journal
         self.view = SessionView(journal)
         """The sessions' plans and journal entries as read so far (only newer entries are read again)."""
@@ -222,13 +236,15 @@ class Engine:
         if runner.pipelined:
             runner.watch.expect(len(to_run))
         waits = {a.id: set(a.after_actions) for a in to_run}
-        result = run_ordered(
-            [a.id for a in to_run],
-            waits,
-            lambda action_id: runner.apply(actions[action_id], state.action(action_id)),
-            concurrency=self._threads(runner),
-            cancel=self.cancel,
-        )
+        updates = sum(1 for a in to_run if a.kind == "update-function-config")
+        with self._progress(runner, session, name, step_state.title, updates, "apply"):
+            result = run_ordered(
+                [a.id for a in to_run],
+                waits,
+                lambda action_id: runner.apply(actions[action_id], state.action(action_id)),
+                concurrency=self._threads(runner, len(to_run)),
+                cancel=self.cancel,
+            )
         if result.error is not None:
             raise result.error
         if result.cancelled:
@@ -260,18 +276,33 @@ class Engine:
         actions: list[Action],
         early: EarlyReads | None = None,
     ) -> ActionRunner:
-        """A step's runner: its calls bounded by a semaphore, its subnet postconditions read in shared batches."""
+        """A step's runner: its calls bounded by a semaphore (a functions step's by the request budget alone),
+        its subnet postconditions read in shared batches."""
         subnets_only = bool(actions) and all(a.kind in SUBNET_CHECKS for a in actions)
+        functions_only = bool(actions) and all(a.kind in FUNCTION_KINDS for a in actions)
         slots = self.subnet_concurrency if subnets_only else self.concurrency
         return ActionRunner(
             self.access, self.executor, writer, session.id, session.vpc_id, outputs, self.on_event,
-            max_calls=max(1, slots), pipelined=subnets_only, early=early,
+            max_calls=0 if functions_only else max(1, slots), pipelined=subnets_only, early=early,
         )
 
-    def _threads(self, runner: ActionRunner) -> int:
+    def _threads(self, runner: ActionRunner, actions: int) -> int:
+        if runner.max_calls == 0:
+            # Every function's update in flight at once: a thread each, nearly all of them waiting on AWS.
+            return max(1, actions)
         # Calls are bounded by the runner's slots; the extra threads only wait for postconditions,
         # which pays only where those are read in shared batches (subnet steps).
         return runner.max_calls + (self.waiting_threads if runner.pipelined else 0)
+
+    @contextmanager
+    def _progress(self, runner: ActionRunner, session: SessionInfo, step: str, title: str, updates: int, phase: str) -> Iterator[None]:
+        """Around a step with function updates: their progress ("N of M updated, K in progress") as events."""
+        if not updates:
+            yield
+            return
+        with FunctionProgress(self.on_event, session.id, step, title, updates, phase=phase) as progress:
+            runner.progress = progress
+            yield
 
     def _check_earlier_done(self, plan: Plan, state: SessionState, pending: list[Action]) -> None:
         ids = {a.id for a in pending}
@@ -411,13 +442,15 @@ class Engine:
         by_id = {a.id: a for a in targets}
         if runner.pipelined:
             runner.watch.expect(sum(1 for a in targets if a.inverse is not None and state.action(a.id).intent_params))
-        result = run_ordered(
-            [a.id for a in reversed(targets)],
-            undo_waits_for(targets),
-            lambda action_id: runner.undo(by_id[action_id], state.action(action_id)),
-            concurrency=self._threads(runner),
-            cancel=self.cancel,
-        )
+        restores = sum(1 for a in targets if a.kind == "update-function-config" and a.inverse is not None)
+        with self._progress(runner, session, name, step_state.title, restores, "rollback"):
+            result = run_ordered(
+                [a.id for a in reversed(targets)],
+                undo_waits_for(targets),
+                lambda action_id: runner.undo(by_id[action_id], state.action(action_id)),
+                concurrency=self._threads(runner, len(targets)),
+                cancel=self.cancel,
+            )
         if result.error is not None:
             raise result.error
         if result.cancelled:
