@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from v6wizard.cli.budget_options import api_rate_option
 from v6wizard.cli.common import aws_options, open_cli_journal, run_guarded
 from v6wizard.cli.cutover_options import cutover_options, given_settings, settings_from
 
@@ -85,6 +86,7 @@ def _open(session_id: str, profile: str | None, region: str | None, endpoint_url
 @click.option("--force-unlock", is_flag=True, help="Take the VPC's lock even though another run holds it (asks first).")
 @cutover_options
 @click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@api_rate_option
 def resume(session_id: str, yes: bool, force_unlock: bool, output: str, profile: str | None, region: str | None, endpoint_url: str | None, journal: str | None, **flags: Any) -> None:
     """Continue an interrupted or failed session where its journal says it stopped.
 
@@ -115,6 +117,7 @@ def _resume(session_id: str, yes: bool, force_unlock: bool, output: str, profile
 @click.option("--step", default=None, metavar="STEP", help="Roll back only this step (refused while a later step is applied).")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation (required when not on a terminal).")
 @click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@api_rate_option
 def rollback(session_id: str, step: str | None, yes: bool, output: str, profile: str | None, region: str | None, endpoint_url: str | None, journal: str | None) -> None:
     """Undo what a session applied: one step, or all of it in reverse order."""
     run_guarded(lambda: _rollback(session_id, step, yes, output, profile, region, endpoint_url, journal))
