@@ -4,7 +4,8 @@
 lock; botocore clients are thread-safe, sessions are not, so workers share the
 clients and never touch the session. Every client uses botocore's `standard` retry
 mode with extra attempts (EC2 throttles per API, Lambda with 429s) and carries the
-user agent suffix `v6wizard/<version>`.
+user agent suffix `v6wizard/<version>`. Given a request budget (`use_budget`, see
+`aws.rate_limit`), every request of every client waits for its token first.
 """
 
 from __future__ import annotations

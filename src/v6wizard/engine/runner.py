@@ -95,7 +95,8 @@ class Engine:
         """The sessions' plans and journal entries as read so far (only newer entries are read again)."""
         self.on_event = on_event
         self.concurrency = concurrency
-        """Actions (and mutating calls) in flight at once within a step; also the drift check's reads."""
+        """Actions (and mutating calls) in flight at once within a step (a functions step runs all of its
+        actions at once, paced by the request budget alone); also the drift check's reads."""
         self.subnet_concurrency = subnet_concurrency or concurrency
         """Calls in flight in a step made only of subnet actions (independent, one per subnet)."""
         if waiting_threads is None:
