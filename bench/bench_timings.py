@@ -268,8 +268,8 @@ def _render(rows: list[dict[str, Any]]) -> None:
         "`python bench/bench_timings.py --write` (and the variants below) on "
         f"{rows[-1]['machine']}, {rows[-1]['date']}: the emulator in its own process with AWS's EC2 and Lambda token buckets on "
         "(`v6wizard.emulator.throttling`), a new VPC block `associating` and each function update `InProgress` for the "
-        "seconds given, and the added latency per request; the engine with its default request budget (80% of AWS's "
-        "default quotas). Scenario `many_subnets(subnets, functions)`; steps up to `functions`; each run applies and rolls back.",
+        "seconds given, and the added latency per request; the engine with its default request budget (AWS's bucket "
+        "sizes, refilled at 80% of AWS's default rates). Scenario `many_subnets(subnets, functions)`; steps up to `functions`; each run applies and rolls back.",
         "",
         "| configuration | subnets / functions | associating s / update s | phase | wall s (min-max) | critical path s | ratio | throttled | calls failed |",
         "|---|---:|---:|---|---:|---:|---:|---:|---:|",

@@ -12,8 +12,8 @@ leaning on throttling and retries. The rates (AWS's defaults, as published):
   20 per second, mutating actions 200 refilled at 5 per second
   (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html).
 
-The client keeps `HEADROOM` of each, so other tools in the account keep some; what
-throttling remains is retried by botocore's standard mode. Accounts with raised
+The client refills at `HEADROOM` of each rate, so other tools in the account keep some;
+what throttling remains is retried by botocore's standard mode. Accounts with raised
 quotas say so with `--api-rate CLASS=RPS` (or `V6WIZARD_API_RATES`).
 
 A library would do the bucket (pyrate-limiter, limits), but neither blocks a thread
@@ -33,7 +33,9 @@ from typing import Any
 from v6wizard.errors import InvalidOption
 
 HEADROOM = 0.8
-"""The share of AWS's published rate (and burst) the client allows itself."""
+"""The share of AWS's published refill rate the client allows itself. Bursts are AWS's own: a
+full bucket at the start is what the account has when nothing else is busy, and a client bucket
+of the same size refilled more slowly never holds more than AWS's."""
 
 ENV_VAR = "V6WIZARD_API_RATES"
 """`CLASS=RPS[,CLASS=RPS]`: the account's quotas where they are raised above AWS's defaults."""
@@ -191,11 +193,10 @@ def _mutating(operation: str) -> bool:
 
 
 def _raised(quota: Quota, rate: float | None, headroom: float) -> Quota:
-    """The client's share of a quota; a raised rate raises the burst in proportion (never below one request)."""
+    """The client's share of a quota; a raised rate raises the burst in proportion."""
     if rate is None:
-        return Quota(quota.rate * headroom, max(1.0, quota.burst * headroom))
-    scale = rate / quota.rate
-    return Quota(rate * headroom, max(1.0, quota.burst * scale * headroom))
+        return Quota(quota.rate * headroom, quota.burst)
+    return Quota(rate * headroom, max(1.0, quota.burst * rate / quota.rate))
 
 
 def budget_from_env(environ: Mapping[str, str]) -> RequestBudget:

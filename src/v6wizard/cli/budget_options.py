@@ -41,7 +41,7 @@ def api_rate_option(func: F) -> F:
         callback=_remember,
         help="Your account's raised AWS request quota, requests per second, for lambda, lambda-get-function, "
         "ec2-read or ec2-write (each EC2 API); repeatable (env V6WIZARD_API_RATES=lambda=30,ec2-write=10). "
-        "v6wizard stays at 80% of it.",
+        "v6wizard refills at 80% of it.",
     )(func)
 
 
