@@ -20,11 +20,10 @@ a full rollback adds its closing snapshot (two round trips, its per-function ali
 through Lambda's bucket). It also reports the share of requests the emulator throttled,
 and whether any call failed.
 
-`--without` turns a read-ahead mechanism off to measure what it saves:
-`early-reads` (a publish's versions read during its function's update; a rollback's gateway
-tags read at its start), `drift-ahead` (the next step's drift check read during the current
-one), `snapshot-split` (the closing snapshot's parts the VPC block cannot change read while
-the block is removed).
+`--without` turns a read-ahead mechanism off to measure what it saves: `early-reads` (a
+publish's versions read during its function's update), `drift-ahead` (the next step's
+drift check read during the current one). (Two more were measured this way and removed,
+as bench/README.md says.)
 
 --write adds this run as a row of the "## Apply and rollback on AWS's timings" section
 of bench/README.md (the first row written in a session replaces the table).
@@ -43,7 +42,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -151,16 +149,8 @@ def _switch_off(mechanisms: list[str]) -> None:
 
     if "early-reads" in mechanisms:
         runner.start_apply_reads = lambda *a, **k: None  # type: ignore[assignment]
-        runner.start_undo_reads = lambda *a, **k: None  # type: ignore[assignment]
     if "drift-ahead" in mechanisms:
         runner.Engine._check_ahead = lambda self, *a, **k: None  # type: ignore[method-assign]
-    if "snapshot-split" in mechanisms:
-        def at_once_now(read: Any) -> Future[Any]:
-            done: Future[Any] = Future()
-            done.set_result(read())
-            return done
-
-        runner.read_ahead = at_once_now  # type: ignore[assignment]
 
 
 def main() -> None:
@@ -171,7 +161,7 @@ def main() -> None:
     parser.add_argument("--update", type=float, default=20.0)
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--runs", type=int, default=2)
-    parser.add_argument("--without", default="", help="early-reads,drift-ahead,snapshot-split")
+    parser.add_argument("--without", default="", help="early-reads,drift-ahead")
     parser.add_argument("--label", default="")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()

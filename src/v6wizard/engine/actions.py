@@ -67,7 +67,7 @@ class EarlyReads:
     """Reads started before the action that needs them runs: action id -> (what was read, the read).
 
     A read is started early only where nothing that runs in between changes its answer
-    (see `start_apply_reads`, `start_undo_reads`); the action takes it only if it names
+    (see `start_apply_reads`); the action takes it only if it names
     the same resource the action is about to use, and reads afresh otherwise. A read can
     wait for another action's call (`start_after`), so it never takes the request budget
     ahead of that call.
@@ -115,16 +115,6 @@ def start_apply_reads(early: EarlyReads, access: AwsAccess, actions: list[Action
                 early.start(action.id, name, read)
 
 
-def start_undo_reads(early: EarlyReads, access: AwsAccess, actions: list[Action], states: Callable[[str], ActionState]) -> None:
-    """Start the ownership check (its tags) of each egress-only gateway this session created, so it overlaps
-    the undo of the steps that come before the gateway's instead of delaying it."""
-    for action in actions:
-        state = states(action.id)
-        gateway_id = state.outputs.get("EgressOnlyInternetGatewayId")
-        if action.kind == "create-egress-gateway" and state.status == "applied" and gateway_id:
-            early.start(action.id, gateway_id, lambda g=gateway_id: verify.gateway_tags(access, g))
-
-
 class ActionRunner:
     """Runs single actions for one session; shared by the threads of a step."""
 
@@ -162,7 +152,7 @@ class ActionRunner:
         self.pipelined = pipelined
         """True when the step runs more actions than call slots (the rest wait on postconditions)."""
         self.early = early or EarlyReads()
-        """Reads started before their actions run (see `start_apply_reads`, `start_undo_reads`)."""
+        """Reads started before their actions run (see `start_apply_reads`)."""
         self.functions = FunctionWatch(access)
         """Shared waits for function updates (one poller for every function being updated)."""
         self.progress = progress
@@ -367,8 +357,7 @@ class ActionRunner:
 
     def _refuse_foreign_gateway(self, action: Action, ctx: verify.ProbeContext) -> None:
         gateway_id = ctx.known.get("EgressOnlyInternetGatewayId")
-        early = self.early.take(action.id, gateway_id)
-        tags = early.result() if early is not None else verify.gateway_tags(self.access, gateway_id)
+        tags = verify.gateway_tags(self.access, gateway_id)
         if tags is not None and tags.get(OURS_TAG) != self.session_id:
             raise AwsCallFailed(
                 f"The egress-only gateway {gateway_id} is not tagged {OURS_TAG}={self.session_id}; "
