@@ -278,7 +278,8 @@ class Engine:
         """A step's runner: its calls bounded by a semaphore (a functions step's by the request budget alone),
         its subnet postconditions read in shared batches."""
         subnets_only = bool(actions) and all(a.kind in SUBNET_CHECKS for a in actions)
-        functions_only = bool(actions) and all(a.kind in FUNCTION_KINDS for a in actions)
+        # One call slot is a cautious run's (or a test's) strictly one action at a time, functions too.
+        functions_only = bool(actions) and all(a.kind in FUNCTION_KINDS for a in actions) and self.concurrency > 1
         slots = self.subnet_concurrency if subnets_only else self.concurrency
         return ActionRunner(
             self.access, self.executor, writer, session.id, session.vpc_id, outputs, self.on_event,
