@@ -33,8 +33,7 @@ def small(access: AwsAccess, *, functions: int = 1, alias: str = "") -> Scenario
     b.authorize_egress(access, group, [b.tcp(443, cidr="0.0.0.0/0")])
     role = b.ensure_role(access)
     names = [f"engine-fn-{i}" for i in range(functions)]
-    for name in names:
-        b.create_function(access, role, name, private, [group], alias=alias)
+    b.in_parallel(lambda name: b.create_function(access, role, name, private, [group], alias=alias), names)
     return ScenarioInfo(
         name="engine-small",
         vpc_id=vpc_id,

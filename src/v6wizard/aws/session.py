@@ -4,7 +4,8 @@
 lock; botocore clients are thread-safe, sessions are not, so workers share the
 clients and never touch the session. Every client uses botocore's `standard` retry
 mode with extra attempts (EC2 throttles per API, Lambda with 429s) and carries the
-user agent suffix `v6wizard/<version>`.
+user agent suffix `v6wizard/<version>`. Given a request budget (`use_budget`, see
+`aws.rate_limit`), every request of every client waits for its token first.
 """
 
 from __future__ import annotations
@@ -76,6 +77,8 @@ class AwsAccess:
         self._lock = threading.Lock()
         self._clients: dict[str, Any] = {}
         self._identity: Identity | None = None
+        self.budget: Any = None
+        """The RequestBudget every EC2 and Lambda request waits on (see `use_budget`); None: none."""
         try:
             # boto3 reads AWS_DEFAULT_REGION but not AWS_REGION, which the AWS CLI v2 and the
             # other SDKs honour; operators expect both to work.
@@ -117,7 +120,18 @@ class AwsAccess:
                     config=client_config(),
                 )
                 self._clients[service] = client
+                client.meta.events.register("before-send", self._wait_for_budget)
             return client
+
+    def use_budget(self, budget: Any) -> None:
+        """Pace every request of every client (made or still to make) by `budget`, a RequestBudget
+        (aws.rate_limit); None stops pacing. The engine does this for its runs."""
+        self.budget = budget
+
+    def _wait_for_budget(self, event_name: str = "", **kwargs: Any) -> None:
+        budget = self.budget
+        if budget is not None:
+            budget.before_send(event_name=event_name, **kwargs)
 
     def identity(self) -> Identity:
         """The caller's account and ARN; raises CredentialsError with a fix when there are none."""

@@ -17,6 +17,7 @@ from typing import Any
 
 import click
 
+from v6wizard.cli.budget_options import api_rate_option, chosen_budget
 from v6wizard.cli.common import aws_options, run_guarded
 from v6wizard.cli.cutover_options import cutover_options, given_settings, settings_from
 from v6wizard.cli.plan_options import plan_options
@@ -33,6 +34,7 @@ from v6wizard.cli.plan_options import plan_options
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation (required when not on a terminal).")
 @click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True, help="json prints one document with the session state on stdout.")
 @click.option("--dry-run", is_flag=True, help="Show the calls the run would make; change nothing.")
+@api_rate_option
 def apply(vpc_id: str | None, plan_file: Path | None, only: tuple[str, ...], until: str | None, yes: bool, output: str, dry_run: bool, profile: str | None, region: str | None, endpoint_url: str | None, journal: str | None, **flags: Any) -> None:
     """Apply a migration plan to a VPC, step by step, journaled and resumable."""
     run_guarded(lambda: _apply(vpc_id, plan_file, list(only), until, yes, output, dry_run, profile, region, endpoint_url, journal, flags))
@@ -137,7 +139,7 @@ def engine_for(access: Any, journal: Any, output: str, cutover_settings: Any = N
     # passes from walking them mid-run (one took ~80 ms, stalling every action thread at once).
     gc.freeze()
     try:
-        yield Engine(access, journal, on_event=printer, cancel=cancel, cutover_settings=cutover_settings)
+        yield Engine(access, journal, on_event=printer, cancel=cancel, cutover_settings=cutover_settings, budget=chosen_budget())
     finally:
         gc.unfreeze()  # for an in-process caller that lives on (the tests)
         if previous is not None:

@@ -3,6 +3,8 @@
 Engine events arrive from worker threads; `ProgressPrinter` serializes the writes.
 Steps get a header line, waits and drift get a line each; started actions print
 nothing (the finished line follows soon), which keeps the output one line per action.
+A functions step adds "N of M updated, K in progress (m:ss)" lines while its updates
+run (the engine sends one a second at most while counts change, else every few seconds).
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ class ProgressPrinter:
             self._line(f"{FAILED} {undo}{event.action_id}  {event.message}", fg="red")
         elif event.kind == "drift":
             self._line(f"{FAILED} drift: {event.message}", fg="red")
+        elif event.kind == "step-progress":
+            self._line(f"  {event.message}", dim=True)
         elif event.kind in ("waiting", "note", "cutover-stage", "cutover-verdict", "cutover-finished"):
             self._line(f"  {event.action_id + ': ' if event.action_id else ''}{event.message}", dim=True)
         elif event.kind in ("session-started", "session-finished"):

@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from v6wizard.cli.budget_options import api_rate_option
 from v6wizard.cli.common import aws_options, open_cli_journal, run_guarded
 from v6wizard.cli.cutover_options import cutover_options, given_settings, settings_from
 
@@ -86,6 +87,7 @@ def _open(session_id: str, profile: str | None, region: str | None, endpoint_url
 @cutover_options
 @click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--dry-run", is_flag=True, help="Show the calls the resumed run would make; change nothing.")
+@api_rate_option
 def resume(session_id: str, yes: bool, force_unlock: bool, output: str, dry_run: bool, profile: str | None, region: str | None, endpoint_url: str | None, journal: str | None, **flags: Any) -> None:
     """Continue an interrupted or failed session where its journal says it stopped.
 
@@ -130,6 +132,7 @@ def _resume(session_id: str, yes: bool, force_unlock: bool, output: str, dry_run
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation (required when not on a terminal).")
 @click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--dry-run", is_flag=True, help="Show the undo calls the rollback would make; change nothing.")
+@api_rate_option
 def rollback(session_id: str, step: str | None, yes: bool, output: str, dry_run: bool, profile: str | None, region: str | None, endpoint_url: str | None, journal: str | None) -> None:
     """Undo what a session applied: one step, or all of it in reverse order."""
     run_guarded(lambda: _rollback(session_id, step, yes, output, dry_run, profile, region, endpoint_url, journal))

@@ -124,8 +124,8 @@ def half_migrated(access: AwsAccess) -> ScenarioInfo:
     )
 
 
-def many_subnets(access: AwsAccess, n: int = 200) -> ScenarioInfo:
-    """A /16 with `n` /24 subnets (one public, the rest private behind one NAT) and one function."""
+def many_subnets(access: AwsAccess, n: int = 200, functions: int = 1) -> ScenarioInfo:
+    """A /16 with `n` /24 subnets (one public, the rest private behind one NAT) and `functions` functions."""
     b.require_emulator(access)
     if not 2 <= n <= 256:
         raise ValueError("many_subnets needs between 2 and 256 subnets in a /16")
@@ -133,12 +133,13 @@ def many_subnets(access: AwsAccess, n: int = 200) -> ScenarioInfo:
     vpc_id = b.create_vpc(access, "10.3.0.0/16", f"many-subnets-{n}")
     net = _private_network(access, vpc_id, "many", "10.3.0.0/24", [f"10.3.{i}.0/24" for i in range(1, n)])
     group = b.create_security_group(access, vpc_id, "many-all-egress", "any egress")
-    b.create_function(access, role, "many-fn", net["private"][:2], [group])
+    names = ["many-fn", *(f"many-fn-{i}" for i in range(1, functions))]
+    b.in_parallel(lambda name: b.create_function(access, role, name, net["private"][:2], [group]), names)
     return ScenarioInfo(
         name="many_subnets",
         vpc_id=vpc_id,
         vpc_cidr="10.3.0.0/16",
-        function_names=["many-fn"],
+        function_names=names,
         subnet_ids=[net["public"], *net["private"]],
         public_subnet_ids=[net["public"]],
         private_subnet_ids=net["private"],

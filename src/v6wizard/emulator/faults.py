@@ -165,6 +165,10 @@ class ControlLayer:
     def __init__(self, resets: Iterable[Callable[[], None]] = ()) -> None:
         self.faults = FaultInjector()
         self.requests = RequestLog()
+        self.timing: Any = None
+        """The stack's Timing (emulator.timing): windows and whether the token buckets are on."""
+        self.buckets: Any = None
+        """The stack's RequestBuckets (emulator.throttling), with its counts of refused requests."""
         self._resets = [self.faults.reset, self.requests.clear, *resets]
 
     def __call__(self, app: WsgiApp) -> WsgiApp:

@@ -6,7 +6,8 @@
 2. Corrections, always on: CloudWatch percentiles, subnet association states,
    the default network ACL's IPv6 rules,
    Lambda PublishVersion returning the existing version when nothing changed.
-3. Strictness (strict=True): the AWS rules of DESIGN.md that moto does not enforce.
+3. Strictness (strict=True): the AWS rules of DESIGN.md that moto does not enforce,
+   with the timing windows and (when on) the token buckets of `emulator.timing`.
 """
 
 from __future__ import annotations
@@ -17,13 +18,22 @@ from v6wizard.emulator.faults import ControlLayer
 from v6wizard.emulator.server import Middleware
 from v6wizard.emulator.strict_ec2 import StrictEc2
 from v6wizard.emulator.strict_lambda import LambdaLayer
+from v6wizard.emulator.throttling import RequestBuckets
+from v6wizard.emulator.timing import Timing
 from v6wizard.emulator.wsgi import Layer
 
 
 def default_layers(strict: bool = True) -> list[Middleware]:
     """The middleware stack for `Emulator`, outermost first."""
-    inner: list[Layer] = [CloudWatchPercentiles(), SubnetStateCorrection(), DefaultAclIpv6Correction(), LambdaLayer(strict=strict)]
+    timing = Timing.from_env()
+    started_with = timing.snapshot()
+    buckets = RequestBuckets(timing)
+    inner: list[Layer] = [
+        buckets, CloudWatchPercentiles(), SubnetStateCorrection(), DefaultAclIpv6Correction(), LambdaLayer(strict=strict, timing=timing),
+    ]
     if strict:
-        inner.append(StrictEc2())
-    control = ControlLayer(resets=[layer.reset for layer in inner])
+        inner.append(StrictEc2(timing))
+    control = ControlLayer(resets=[lambda: timing.restore(started_with), *(layer.reset for layer in inner)])
+    control.timing = timing
+    control.buckets = buckets
     return [control, *inner]

@@ -73,6 +73,16 @@ class Emulator:
         return self._layer_attribute("faults")
 
     @property
+    def timing(self) -> Any:
+        """The windows of AWS's asynchronous changes and the token buckets' switch (`emulator.timing`)."""
+        return self._layer_attribute("timing")
+
+    @property
+    def buckets(self) -> Any:
+        """AWS's request token buckets (`emulator.throttling`): what they refused."""
+        return self._layer_attribute("buckets")
+
+    @property
     def requests(self) -> Any:
         """The server-side log of every (service, operation) received."""
         return self._layer_attribute("requests")

@@ -2,7 +2,7 @@
 
 Rule numbers follow DESIGN.md ("Things AWS enforces that the emulator does not"):
 1 one IPv6 block per subnet; 2 no VPC block disassociation while subnets hold /64s
-from it; 3 a new VPC IPv6 block reads `associating` for a while; 4
+from it; 3 a new VPC IPv6 block reads `associating` for `timing.associating_seconds`; 4
 AssignIpv6AddressOnCreation needs an associated subnet block and blocks its
 disassociation; 8 a route to an existing destination fails (moto already refuses
 duplicate security group rules); 9 CreateEgressOnlyInternetGateway is idempotent by
@@ -19,10 +19,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from v6wizard.emulator.timing import ASSOCIATING_SECONDS, Timing
 from v6wizard.emulator.wsgi import Answer, Call, Layer, ec2_error
 
-ASSOCIATING_SECONDS = 0.2
-"""How long a new VPC IPv6 block reads `associating` (the first DescribeVpcs always does)."""
+__all__ = ["ASSOCIATING_SECONDS", "StrictEc2", "ec2_backend", "subnet_ipv6_blocks"]
+
 
 DRY_RUN_OPERATIONS = frozenset(
     {
@@ -66,7 +67,9 @@ def subnet_ipv6_blocks(subnet: Any) -> list[dict[str, Any]]:
 class StrictEc2(Layer):
     """Refuses, as AWS does, what moto lets through on EC2."""
 
-    def __init__(self) -> None:
+    def __init__(self, timing: Timing | None = None) -> None:
+        self.timing = timing or Timing()
+        """`associating_seconds`: how long a new VPC block reads `associating` (rule 3)."""
         self._lock = threading.Lock()
         self._associating: dict[str, float] = {}
         self._shown_associating: set[str] = set()
@@ -135,7 +138,7 @@ class StrictEc2(Layer):
             for association_id, since in list(self._associating.items()):
                 if association_id not in text:
                     continue
-                if association_id in self._shown_associating and now - since >= ASSOCIATING_SECONDS:
+                if association_id in self._shown_associating and now - since >= self.timing.associating_seconds:
                     del self._associating[association_id]
                     continue
                 self._shown_associating.add(association_id)

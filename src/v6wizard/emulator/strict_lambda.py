@@ -7,7 +7,7 @@ Strict (DESIGN.md rules 5-7):
 5 `Ipv6AllowedForDualStack: true` needs every subnet of the function to hold an
   IPv6 block, and IPv6-only subnets are refused;
 6 updates are asynchronous: `LastUpdateStatus` reads `InProgress` for
-  `UPDATE_SECONDS` after an update (botocore's `function_updated_v2` waiter then
+  `timing.update_seconds` after an update (botocore's `function_updated_v2` waiter then
   sees `Successful`); another update or a publish meanwhile is a 409
   `ResourceConflictException`;
 7 alias routing: one additional version, published and numeric, not the primary,
@@ -28,10 +28,11 @@ from datetime import datetime, timezone
 from typing import Any
 
 from v6wizard.emulator.strict_ec2 import ec2_backend, subnet_ipv6_blocks
+from v6wizard.emulator.timing import UPDATE_SECONDS, Timing
 from v6wizard.emulator.wsgi import Answer, Call, Layer, json_answer, rest_json_error
 
-UPDATE_SECONDS = 0.3
-"""How long a function update stays InProgress."""
+
+__all__ = ["UPDATE_SECONDS", "LambdaLayer", "function_name", "lambda_backend"]
 
 _UPDATES = frozenset({"UpdateFunctionConfiguration", "UpdateFunctionCode"})
 _READS = frozenset({"GetFunction", "GetFunctionConfiguration"})
@@ -69,8 +70,10 @@ def _invalid(message: str) -> Answer:
 class LambdaLayer(Layer):
     """PublishVersion dedupe always; with strict=True also rules 5-7."""
 
-    def __init__(self, strict: bool = True) -> None:
+    def __init__(self, strict: bool = True, timing: Timing | None = None) -> None:
         self.strict = strict
+        self.timing = timing or Timing()
+        """`update_seconds`: how long an update reads InProgress (rule 6)."""
         self._lock = threading.Lock()
         self._updating: dict[tuple[str, str, str], float] = {}
         self._provisioned: dict[tuple[str, str, str, str], dict[str, Any]] = {}
@@ -101,7 +104,7 @@ class LambdaLayer(Layer):
         key = (call.account, call.region, name)
         with self._lock:
             since = self._updating.get(key)
-            if since is not None and time.monotonic() - since >= UPDATE_SECONDS:
+            if since is not None and time.monotonic() - since >= self.timing.update_seconds:
                 del self._updating[key]
                 since = None
         return since is not None

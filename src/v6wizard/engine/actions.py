@@ -6,8 +6,9 @@ writer, the outputs recorded so far) and does, for one action:
 - `apply`: resolve the parameters, journal an intent (with the client token, minted
   once per action and reused on every retry), make the call, verify the
   postcondition by reading AWS (subnet actions through the step's shared SubnetWatch:
-  one DescribeSubnets for every action waiting at that moment), journal the outcome,
-  or a failure with AWS's code;
+  one DescribeSubnets for every action waiting at that moment; function updates
+  through its FunctionWatch: one poller for every function being updated), journal
+  the outcome, or a failure with AWS's code;
 - `reconcile`: for an intent with no outcome, look in AWS for its effect and record
   it, so a resumed run never creates a duplicate;
 - `undo`: the same cycle for the inverse call, in phase `rollback`.
@@ -27,6 +28,7 @@ from v6wizard.aws.errors import error_code, error_message, translate
 from v6wizard.aws.executor import Executor
 from v6wizard.aws.session import AwsAccess
 from v6wizard.aws import verify
+from v6wizard.aws.function_watch import FunctionWatch
 from v6wizard.aws.subnet_watch import SubnetWatch
 from v6wizard.core.inventory import OURS_TAG
 from v6wizard.core.plan import Action, placeholders, resolve
@@ -66,17 +68,31 @@ class EarlyReads:
     """Reads started before the action that needs them runs: action id -> (what was read, the read).
 
     A read is started early only where nothing that runs in between changes its answer
-    (see `start_apply_reads`, `start_undo_reads`); the action takes it only if it names
-    the same resource the action is about to use, and reads afresh otherwise.
+    (see `start_apply_reads`); the action takes it only if it names
+    the same resource the action is about to use, and reads afresh otherwise. A read can
+    wait for another action's call (`start_after`), so it never takes the request budget
+    ahead of that call.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._reads: dict[str, tuple[Any, Future[Any]]] = {}
+        self._after: dict[str, list[tuple[str, Any, Callable[[], Any]]]] = {}
 
     def start(self, action_id: str, what: Any, read: Callable[[], Any]) -> None:
         with self._lock:
             self._reads[action_id] = (what, verify.read_ahead(read))
+
+    def start_after(self, call_id: str, action_id: str, what: Any, read: Callable[[], Any]) -> None:
+        """Start the read once the action `call_id` has made its call (see `call_returned`)."""
+        with self._lock:
+            self._after.setdefault(call_id, []).append((action_id, what, read))
+
+    def call_returned(self, call_id: str) -> None:
+        with self._lock:
+            waiting = self._after.pop(call_id, [])
+        for action_id, what, read in waiting:
+            self.start(action_id, what, read)
 
     def take(self, action_id: str, what: Any) -> Future[Any] | None:
         with self._lock:
@@ -86,21 +102,18 @@ class EarlyReads:
 
 def start_apply_reads(early: EarlyReads, access: AwsAccess, actions: list[Action], states: Callable[[str], ActionState]) -> None:
     """Start what `actions`' intents will need to read, so it overlaps the step's earlier actions: a publish's
-    highest version number before it, read while its function's update settles (the update makes no version)."""
+    highest version number before it, read while its function's update settles (the update makes no version),
+    once that update's call is made (Lambda's control-plane budget goes to the updates first)."""
+    ids = {a.id for a in actions}
     for action in actions:
         if action.kind == "publish-version" and states(action.id).intent_data.get("versions_before") is None:
             name = action.call.params["FunctionName"]
-            early.start(action.id, name, lambda name=name: verify.latest_version_number(access, name))
-
-
-def start_undo_reads(early: EarlyReads, access: AwsAccess, actions: list[Action], states: Callable[[str], ActionState]) -> None:
-    """Start the ownership check (its tags) of each egress-only gateway this session created, so it overlaps
-    the undo of the steps that come before the gateway's instead of delaying it."""
-    for action in actions:
-        state = states(action.id)
-        gateway_id = state.outputs.get("EgressOnlyInternetGatewayId")
-        if action.kind == "create-egress-gateway" and state.status == "applied" and gateway_id:
-            early.start(action.id, gateway_id, lambda g=gateway_id: verify.gateway_tags(access, g))
+            read = lambda name=name: verify.latest_version_number(access, name)  # noqa: E731
+            update = next((d for d in action.after_actions if d in ids and d.endswith(f":{name}")), None)
+            if update is not None:
+                early.start_after(update, action.id, name, read)
+            else:
+                early.start(action.id, name, read)
 
 
 class ActionRunner:
@@ -120,6 +133,7 @@ class ActionRunner:
         max_calls: int = 0,
         pipelined: bool = False,
         early: EarlyReads | None = None,
+        progress: Any = None,
     ) -> None:
         self.access = access
         self.executor = executor
@@ -139,7 +153,11 @@ class ActionRunner:
         self.pipelined = pipelined
         """True when the step runs more actions than call slots (the rest wait on postconditions)."""
         self.early = early or EarlyReads()
-        """Reads started before their actions run (see `start_apply_reads`, `start_undo_reads`)."""
+        """Reads started before their actions run (see `start_apply_reads`)."""
+        self.functions = FunctionWatch(access)
+        """Shared waits for function updates (one poller for every function being updated)."""
+        self.progress = progress
+        """The step's FunctionProgress (engine.function_progress), told of each update called and settled."""
 
     # --- shared helpers -------------------------------------------------------------
 
@@ -190,8 +208,13 @@ class ActionRunner:
             return self.watch.present(action.kind, params, what=what, on_wait=on_wait)
         if action.kind == "update-function-config":
             # The settle wait already read the configuration: check it before reading again.
-            found = verify.function_config_in(verify.wait_function_updated(self.access, params["FunctionName"]), params)
+            found = verify.function_config_in(self._settled(params["FunctionName"]), params)
             if found is not None and found.ready:
+                return found.outputs
+        if action.kind == "publish-version" and ctx.known.get("Version"):
+            # The call named its version: read that one (GetFunction's own quota) instead of every version.
+            found = verify.published_version_in(verify.function_config(self.access, params["FunctionName"], str(ctx.known["Version"])))
+            if found is not None:
                 return found.outputs
         return verify.wait_present(self.access, action.kind, params, ctx, what=what, on_wait=on_wait)
 
@@ -201,9 +224,22 @@ class ActionRunner:
             self.watch.absent(action.kind, params, what=what, on_wait=on_wait)
             return
         if action.inverse is not None and action.inverse.operation == "UpdateFunctionConfiguration":
-            if verify.function_config_in(verify.wait_function_updated(self.access, inverse_params["FunctionName"]), params) is None:
+            if verify.function_config_in(self._settled(inverse_params["FunctionName"]), params) is None:
                 return
         verify.wait_absent(self.access, action.kind, params, ctx, what=what, on_wait=on_wait)
+
+    def _settled(self, name: str) -> dict[str, Any]:
+        """Wait for a function's update to finish (counted in the step's progress); its configuration."""
+        if self.progress is None:
+            return self.functions.settled(name)
+        self.progress.called()
+        ok = False
+        try:
+            config = self.functions.settled(name)
+            ok = True
+            return config
+        finally:
+            self.progress.settled(ok)
 
     # --- apply ----------------------------------------------------------------------
 
@@ -243,7 +279,10 @@ class ActionRunner:
         self.writer.append("intent", action.id, params=params, data=data)
         self.event("action-started", action, action.title)
         try:
-            response = self._invoke(action.call.service, action.call.operation, params)
+            try:
+                response = self._invoke(action.call.service, action.call.operation, params)
+            finally:
+                self.early.call_returned(action.id)
             self.writer.call_returned()
             outputs = extract_outputs(response, action.outputs)
             ctx = verify.ProbeContext(self.session_id, outputs, data)
@@ -320,8 +359,7 @@ class ActionRunner:
 
     def _refuse_foreign_gateway(self, action: Action, ctx: verify.ProbeContext) -> None:
         gateway_id = ctx.known.get("EgressOnlyInternetGatewayId")
-        early = self.early.take(action.id, gateway_id)
-        tags = early.result() if early is not None else verify.gateway_tags(self.access, gateway_id)
+        tags = verify.gateway_tags(self.access, gateway_id)
         if tags is not None and tags.get(OURS_TAG) != self.session_id:
             raise AwsCallFailed(
                 f"The egress-only gateway {gateway_id} is not tagged {OURS_TAG}={self.session_id}; "

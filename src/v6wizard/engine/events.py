@@ -11,6 +11,7 @@ EventKind = Literal[
     "session-started",
     "step-started",
     "step-finished",
+    "step-progress",
     "action-started",
     "action-succeeded",
     "action-skipped",

@@ -1,29 +1,29 @@
 """The Engine: start a session, apply its steps, roll them back, resume, skip, and report state.
 
-Steps run in plan order; within a step, independent actions run in a bounded pool
-and `after_actions` orders the rest. Before a step, in-doubt actions (an intent with
-no outcome) are reconciled by reading AWS, then every remaining action's
-precondition is checked (drift); only then are calls made. Preconditions hold in the
-planned baseline whatever this session's earlier steps did, so the next step's check
-is read while the current step's actions run (one round trip less per step), and the
-first step's while the run is journaled; a step whose actions changed meanwhile (an
-in-doubt intent) is checked afresh. In a step made only of
-subnet actions, more actions are under way than calls in flight: the ones whose call
-returned wait for their postcondition, read for all of them at once by a SubnetWatch,
-while the next ones call (`subnet_concurrency` calls, `waiting_threads` waiters). Rollback runs the
-inverse calls in the reverse order, step by step. Reads nothing in between can change
-start early (`EarlyReads`: a publish's versions before it, a gateway's tags), and a full
-rollback reads the parts of its closing snapshot that the VPC block cannot change
-while the block is removed. Every run holds the VPC's lock.
+Steps run in plan order. Before a step, in-doubt actions (an intent with no outcome)
+are reconciled by reading AWS, then every remaining action's precondition is checked
+(drift); only then are calls made. Within a step, independent actions run at once
+and `after_actions` orders the rest: a functions step starts every function's update
+and waits for them together (one FunctionWatch), each publish following its own
+function's wait; a step made only of subnet actions keeps `subnet_concurrency` calls
+in flight while the ones whose call returned wait for their postcondition, read for
+all of them at once by a SubnetWatch; other steps run `concurrency` actions at a time.
+Every EC2 and Lambda request waits for the run's request budget (`aws.rate_limit`), so
+a run stays within AWS's quotas. Preconditions hold in the planned baseline whatever
+this session's earlier steps did, so the next step's check is read while the current
+step runs, and a publish's versions-before read while its function's update runs
+(bench/README.md has what each saves). Rollback runs the inverse calls in reverse
+order, step by step; a full rollback ends by comparing the VPC with its pre-apply
+snapshot. Every run holds the VPC's lock.
 """
 
 from __future__ import annotations
 
+import os
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from functools import partial
 from typing import Any
 
 import botocore.exceptions
@@ -31,12 +31,13 @@ import botocore.exceptions
 from v6wizard.aws.errors import translate
 from v6wizard.aws.executor import Executor
 from v6wizard.aws.session import AwsAccess
-from v6wizard.aws.snapshot import SECTIONS, VPC_BLOCK_SECTIONS, Snapshot, diff_snapshots, take_snapshot
-from v6wizard.aws.verify import SUBNET_CHECKS, read_ahead
+from v6wizard.aws.snapshot import Snapshot, diff_snapshots, take_snapshot
+from v6wizard.aws.verify import SUBNET_CHECKS
 from v6wizard.core.plan import STEP_ORDER, Action, Plan, resolve
-from v6wizard.engine.actions import ActionRunner, EarlyReads, start_apply_reads, start_undo_reads
+from v6wizard.engine.actions import ActionRunner, start_apply_reads
 from v6wizard.engine.drift import check_plan_fresh, check_step
 from v6wizard.engine.events import EngineEvent
+from v6wizard.engine.function_progress import FunctionProgress
 from v6wizard.engine.journaling import SessionWriter
 from v6wizard.engine.lease import LEASE_SECONDS, HeldLock
 from v6wizard.engine.pool import run_ordered
@@ -53,6 +54,9 @@ RESTORED_NOTE = "restored"
 
 WAITERS_PER_CALL = 6
 """In a subnet step, threads waiting on a postcondition per call slot (see SubnetWatch.gather)."""
+
+FUNCTION_KINDS = frozenset({"update-function-config", "publish-version"})
+"""Kinds of a step whose actions all run at once, their calls paced by the request budget alone."""
 
 PENDING = ("planned", "failed", "applying", "rolled-back")
 """Action statuses that an apply run (re)does."""
@@ -76,14 +80,24 @@ class Engine:
         lease_seconds: float = LEASE_SECONDS,
         cutover_clock: Any = None,
         cutover_control: Any = None,
+        budget: Any = None,
     ) -> None:
         self.access = access
+        if budget is None and access.budget is None:
+            from v6wizard.aws.rate_limit import budget_from_env
+
+            budget = budget_from_env(os.environ)
+        if budget is not None:
+            access.use_budget(budget)
+        self.budget = access.budget
+        """The RequestBudget that paces every EC2 and Lambda request of the runs (aws.rate_limit)."""
         self.journal = journal
         self.view = SessionView(journal)
         """The sessions' plans and journal entries as read so far (only newer entries are read again)."""
         self.on_event = on_event
         self.concurrency = concurrency
-        """Actions (and mutating calls) in flight at once within a step; also the drift check's reads."""
+        """Actions (and mutating calls) in flight at once within a step (a functions step runs all of its
+        actions at once, paced by the request budget alone); also the drift check's reads."""
         self.subnet_concurrency = subnet_concurrency or concurrency
         """Calls in flight in a step made only of subnet actions (independent, one per subnet)."""
         if waiting_threads is None:
@@ -228,13 +242,15 @@ class Engine:
         if runner.pipelined:
             runner.watch.expect(len(to_run))
         waits = {a.id: set(a.after_actions) for a in to_run}
-        result = run_ordered(
-            [a.id for a in to_run],
-            waits,
-            lambda action_id: runner.apply(actions[action_id], state.action(action_id)),
-            concurrency=self._threads(runner),
-            cancel=self.cancel,
-        )
+        updates = sum(1 for a in to_run if a.kind == "update-function-config")
+        with self._progress(runner, session, name, step_state.title, updates, "apply"):
+            result = run_ordered(
+                [a.id for a in to_run],
+                waits,
+                lambda action_id: runner.apply(actions[action_id], state.action(action_id)),
+                concurrency=self._threads(runner, len(to_run)),
+                cancel=self.cancel,
+            )
         if result.error is not None:
             raise result.error
         if result.cancelled:
@@ -264,20 +280,35 @@ class Engine:
         writer: SessionWriter,
         outputs: dict[str, dict[str, Any]],
         actions: list[Action],
-        early: EarlyReads | None = None,
     ) -> ActionRunner:
-        """A step's runner: its calls bounded by a semaphore, its subnet postconditions read in shared batches."""
+        """A step's runner: its calls bounded by a semaphore (a functions step's by the request budget alone),
+        its subnet postconditions read in shared batches."""
         subnets_only = bool(actions) and all(a.kind in SUBNET_CHECKS for a in actions)
+        # One call slot is a cautious run's (or a test's) strictly one action at a time, functions too.
+        functions_only = bool(actions) and all(a.kind in FUNCTION_KINDS for a in actions) and self.concurrency > 1
         slots = self.subnet_concurrency if subnets_only else self.concurrency
         return ActionRunner(
             self.access, self.executor, writer, session.id, session.vpc_id, outputs, self.on_event,
-            max_calls=max(1, slots), pipelined=subnets_only, early=early,
+            max_calls=0 if functions_only else max(1, slots), pipelined=subnets_only,
         )
 
-    def _threads(self, runner: ActionRunner) -> int:
+    def _threads(self, runner: ActionRunner, actions: int) -> int:
+        if runner.max_calls == 0:
+            # Every function's update in flight at once: a thread each, nearly all of them waiting on AWS.
+            return max(1, actions)
         # Calls are bounded by the runner's slots; the extra threads only wait for postconditions,
         # which pays only where those are read in shared batches (subnet steps).
         return runner.max_calls + (self.waiting_threads if runner.pipelined else 0)
+
+    @contextmanager
+    def _progress(self, runner: ActionRunner, session: SessionInfo, step: str, title: str, updates: int, phase: str) -> Iterator[None]:
+        """Around a step with function updates: their progress ("N of M updated, K in progress") as events."""
+        if not updates:
+            yield
+            return
+        with FunctionProgress(self.on_event, session.id, step, title, updates, phase=phase) as progress:
+            runner.progress = progress
+            yield
 
     def _check_earlier_done(self, plan: Plan, state: SessionState, pending: list[Action]) -> None:
         ids = {a.id for a in pending}
@@ -367,29 +398,21 @@ class Engine:
             writer = SessionWriter(self.journal, session_id)
             writer.append("note", data={"note": RUN_NOTE, "phase": "rollback", "step": step or ""})
             self.journal.set_status(session_id, "rolling-back")
-            early = EarlyReads()
-            start_undo_reads(early, self.access, [a for name in steps for a in plan.step(name).actions], state.action)
             before = self.journal.snapshot(session_id) if step is None else None
-            unchanged: Future[Snapshot] | None = None
             for name in steps:
-                if before is not None and name == steps[-1] == "vpc-cidr":
-                    # Every part of the closing snapshot that the VPC block cannot change is final now:
-                    # read it while the block is removed, and the rest after.
-                    unchanged = read_ahead(partial(self._snapshot, session, before, set(SECTIONS) - VPC_BLOCK_SECTIONS))
-                self._rollback_step(session, plan, name, writer, early)
+                self._rollback_step(session, plan, name, writer)
             left = [s.name for s in self.state(session_id).steps if any(a.effect_may_exist for a in s.actions)]
             if not left and before is not None:
-                after = self._snapshot(session, before, VPC_BLOCK_SECTIONS if unchanged is not None else SECTIONS)
-                self._compare_with_snapshot(session, writer, before, {**(unchanged.result() if unchanged else {}), **after})
+                self._compare_with_snapshot(session, writer, before, self._snapshot(session, before))
             self.journal.set_status(session_id, "applied" if left else "rolled-back")
             what = f"the {step} step" if step else "every step"
             self._emit("session-finished", session_id, f"Session {session_id}: rolled back {what}.", phase="rollback")
         return self.journal.session(session_id)
 
-    def _snapshot(self, session: SessionInfo, before: Snapshot, sections: Iterable[str]) -> Snapshot:
-        """The `sections` of the VPC's snapshot now (the functions of `before` likely still attached)."""
+    def _snapshot(self, session: SessionInfo, before: Snapshot) -> Snapshot:
+        """The VPC's snapshot now (the functions of `before` likely still attached)."""
         likely = [f["name"] for f in before.get("functions", [])]
-        return take_snapshot(self.access, session.vpc_id, likely_functions=likely, sections=sections)
+        return take_snapshot(self.access, session.vpc_id, likely_functions=likely)
 
     def _compare_with_snapshot(self, session: SessionInfo, writer: SessionWriter, before: Snapshot, after: Snapshot) -> None:
         """After a full rollback: journal whether the VPC matches its pre-apply snapshot, and say so."""
@@ -402,7 +425,7 @@ class Engine:
             message = f"{session.vpc_id} matches its pre-apply snapshot."
         self._emit("note", session.id, message, phase="rollback", data={"differences": differences})
 
-    def _rollback_step(self, session: SessionInfo, plan: Plan, name: str, writer: SessionWriter, early: EarlyReads) -> None:
+    def _rollback_step(self, session: SessionInfo, plan: Plan, name: str, writer: SessionWriter) -> None:
         state = self.state(session.id)
         step_state = state.step(name)
         targets = [a for a in plan.step(name).actions if state.action(a.id).effect_may_exist]
@@ -417,17 +440,19 @@ class Engine:
                 runner.rollback(action, state.outputs)
             return
         outputs = {a.id: a.outputs for s in state.steps for a in s.actions if a.outputs}
-        runner = self._action_runner(session, writer, outputs, targets, early)
+        runner = self._action_runner(session, writer, outputs, targets)
         by_id = {a.id: a for a in targets}
         if runner.pipelined:
             runner.watch.expect(sum(1 for a in targets if a.inverse is not None and state.action(a.id).intent_params))
-        result = run_ordered(
-            [a.id for a in reversed(targets)],
-            undo_waits_for(targets),
-            lambda action_id: runner.undo(by_id[action_id], state.action(action_id)),
-            concurrency=self._threads(runner),
-            cancel=self.cancel,
-        )
+        restores = sum(1 for a in targets if a.kind == "update-function-config" and a.inverse is not None)
+        with self._progress(runner, session, name, step_state.title, restores, "rollback"):
+            result = run_ordered(
+                [a.id for a in reversed(targets)],
+                undo_waits_for(targets),
+                lambda action_id: runner.undo(by_id[action_id], state.action(action_id)),
+                concurrency=self._threads(runner, len(targets)),
+                cancel=self.cancel,
+            )
         if result.error is not None:
             raise result.error
         if result.cancelled:

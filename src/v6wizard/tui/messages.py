@@ -65,6 +65,14 @@ class EngineEventMessage(Message):
 
     event: EngineEvent
 
+    def can_replace(self, message: Message) -> bool:
+        # A functions step's progress line supersedes the one still queued for the same step.
+        return (
+            isinstance(message, EngineEventMessage)
+            and self.event.kind == message.event.kind == "step-progress"
+            and self.event.step == message.event.step
+        )
+
 
 @dataclass
 class RunFinished(Message):

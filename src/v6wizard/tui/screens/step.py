@@ -148,7 +148,9 @@ class StepScreen(Screen[None]):
         if event.step != self.step_name:
             return
         # The engine counts per step; each finished action moves the bar one notch in between.
-        if event.kind in ("step-started", "step-finished") and event.total:
+        if event.kind == "step-progress":
+            self.query_one("#step-status", Static).update(f"Status: {event.message}")
+        elif event.kind in ("step-started", "step-finished") and event.total:
             bar.update(total=event.total, progress=event.done)
         elif event.kind in FINISHED_ACTION:
             bar.advance(1)
