@@ -212,7 +212,7 @@ def plan_egress_gateway(ctx: PlanContext) -> Step:
         resource_id=vpc.id,
         title=f"Create an egress-only internet gateway for VPC {name}",
         before=f"VPC {name} has no egress-only internet gateway",
-        after=f"VPC {name} has egress-only gateway v6wizard-{vpc.id}: outbound-only IPv6, no hourly or data charge",
+        after=f"VPC {name} has egress-only gateway v6wizard-{vpc.id}: outbound-only IPv6, no hourly or processing charge; data sent out is billed as usual",
         call=ec2(
             "CreateEgressOnlyInternetGateway",
             VpcId=vpc.id,

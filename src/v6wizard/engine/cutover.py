@@ -20,13 +20,14 @@ from v6wizard.aws.executor import Executor
 from v6wizard.aws.session import AwsAccess
 from v6wizard.core.gates import GateThresholds
 from v6wizard.core.cutover_plan import StagePosition
+from v6wizard.core.cutover_words import stopped_by_you
 from v6wizard.core.plan import Action, Plan, resolve
 from v6wizard.engine.cutover_alias import AliasOps, changed_error
 from v6wizard.engine.cutover_checks import CutoverChecks
 from v6wizard.engine.cutover_control import Clock, CutoverControl, SystemClock
 from v6wizard.engine.cutover_function import CutoverContext, FunctionCutover, stage_position_from
 from v6wizard.engine.events import EngineEvent
-from v6wizard.errors import AliasChanged, Cancelled, CutoverIncomplete, CutoverRefused, V6WizardError
+from v6wizard.errors import AliasChanged, Cancelled, CutoverAborted, CutoverIncomplete, CutoverRefused, V6WizardError
 from v6wizard.journal.base import Journal, JournalEntry
 
 CUTOVER_PREFIX = "cutover:shift:"
@@ -327,6 +328,10 @@ class CutoverRunner:
             return
         if len(unfinished) == 1 and unfinished[0].error is not None:
             raise unfinished[0].error
+        if all(fc.status == "aborted" for fc in unfinished):
+            # The operator's own stop is not a failure: one sentence, no "did not finish".
+            aborted = sorted(unfinished, key=lambda fc: fc.function)
+            raise CutoverAborted(stopped_by_you([(fc.alias, fc.old) for fc in aborted], [fc.function for fc in aborted]))
         summary = "; ".join(str(fc.error) for fc in unfinished if fc.error is not None) or "see the journal"
         raise CutoverIncomplete(f"{len(unfinished)} of {len(cutovers)} cutovers did not finish: {summary}")
 

@@ -25,7 +25,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerFailed, WorkerState
 
 from v6wizard.constants import DEFAULT_SCHEDULE, DEMO_SCHEDULE
-from v6wizard.errors import Cancelled, CredentialsError, V6WizardError
+from v6wizard.errors import Cancelled, CredentialsError, CutoverAborted, V6WizardError
 from v6wizard.tui.backend import AccessFactory, Backend, default_access_factory
 from v6wizard.tui.messages import Connected, EngineEventMessage, RunFinished
 from v6wizard.tui.screens.base import ConnectionAware
@@ -232,6 +232,9 @@ class WizardApp(App[int]):
         error = event.worker.error
         if self._quitting and isinstance(error, Cancelled):
             return  # the operator asked for this stop; _exit_when_stopped ends the app
+        if isinstance(error, CutoverAborted):
+            self.notify(str(error))  # the operator's own stop: said once (the cutover screen's title), no error dialog
+            return
         if not isinstance(error, V6WizardError):
             from v6wizard.aws.errors import translate
 

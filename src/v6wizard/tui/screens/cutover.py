@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Header, Static
 
+from v6wizard.core.cutover_words import stopped_by_you
 from v6wizard.engine.cutover_control import CutoverControl
 from v6wizard.engine.events import EngineEvent
 from v6wizard.tui.messages import EngineEventMessage, RunFinished
@@ -38,10 +39,15 @@ class CutoverScreen(Screen[None]):
         Binding("escape", "back", "Back", id="cutover.back", tooltip="Back to the plan; the cutover keeps running."),
     ]
 
+    AUTO_FOCUS = None
+    """Nothing focused at first, so the keys act on every function until the operator tabs to one."""
+
     def __init__(self, *, start: bool = False) -> None:
         super().__init__()
         self._start = start
         self._paused = False
+        self._results: dict[str, tuple[str, str]] = {}
+        """Function -> (result, final version) from its cutover-finished event."""
 
     def compose(self) -> ComposeResult:
         plan = self.app.plan
@@ -49,6 +55,7 @@ class CutoverScreen(Screen[None]):
         yield Header()
         yield ContextBar(id="context")
         yield Static(f"Cutover of alias {plan.options.alias_name!r}", id="cutover-title", classes="section-title")
+        yield Static("", id="cutover-target")
         with VerticalScroll(id="functions"):
             for action in plan.step("cutover").actions:
                 yield FunctionCutover(action.resource_id, id=_panel_id(action.resource_id))
@@ -56,8 +63,18 @@ class CutoverScreen(Screen[None]):
         yield WizardFooter()
 
     def on_mount(self) -> None:
+        self.watch(self, "focused", lambda _: self._show_target())
         if self._start:
             self.app.run_engine("apply", self, step="cutover")
+
+    def _show_target(self) -> None:
+        """Say what Pause, Promote and Abort act on: the focused function, or all of them."""
+        targets = self._targets()
+        if len(targets) == 1 and len(self.query(FunctionCutover)) > 1:
+            text = f"Keys act on {targets[0]} only (tab away from its panel to act on every function)."
+        else:
+            text = "Keys act on every function (tab to a function's panel to act on it alone)."
+        self.query_one("#cutover-target", Static).update(text)
 
     def show_event(self, event: EngineEvent) -> None:
         """Route one engine event to its function's panel and the log."""
@@ -67,12 +84,13 @@ class CutoverScreen(Screen[None]):
             if event.kind == "cutover-stage":
                 panel.on_stage(event.data)
             elif event.kind == "cutover-poll":
-                panel.on_poll(event.data, event.message)
+                panel.on_poll(event.data)
             elif event.kind == "cutover-verdict":
                 # Every poll ends in a verdict; only cutover-finished ends the function's cutover.
-                panel.on_verdict(event.message)
+                panel.on_verdict(event.data)
             elif event.kind == "cutover-finished":
                 panel.on_finished(event.message)
+                self._results[function] = (str(event.data.get("result", "")), str(event.data.get("final_version", "")))
         self.query_one(RunLog).add_event(event)
 
     def _panel(self, function: str) -> FunctionCutover | None:
@@ -85,8 +103,16 @@ class CutoverScreen(Screen[None]):
 
     @on(RunFinished)
     def _finished(self, message: RunFinished) -> None:
-        status = self.app.statuses.get("cutover", "")
-        self.query_one("#cutover-title", Static).update(f"Cutover {status}: press s for the summary, escape for the step.")
+        self.query_one("#cutover-title", Static).update(f"{self._outcome()}. Press s for the summary, escape for the step.")
+
+    def _outcome(self) -> str:
+        """How the cutover ended, in words: an abort by the operator is said as such, never as a failure."""
+        alias = self.app.plan.options.alias_name if self.app.plan else ""
+        unfinished = {name: found for name, found in self._results.items() if found[0] != "finished"}
+        if unfinished and all(result == "aborted" for result, _ in unfinished.values()):
+            names = sorted(unfinished)
+            return stopped_by_you([(alias, unfinished[name][1]) for name in names], names)
+        return f"Cutover {self.app.statuses.get('cutover', '')}"
 
     def _control(self) -> CutoverControl | None:
         control = self.app.backend.cutover_control if self.app.backend else None
