@@ -54,7 +54,7 @@ class SessionView:
 def known_values(state: SessionState) -> Known:
     """What a session's journal knows for its previews: applied outputs and the calls it sent.
 
-    The one resolution the CLI (`show`, `plan --session`) and the TUI's previews share."""
+    The one resolution the CLI (`show`) and the TUI's previews share."""
     sent = {
         action.id: action.intent_params
         for step in state.steps

@@ -85,6 +85,8 @@ class WizardApp(App[int]):
         self.plan: Plan | None = None
         self.session_id: str | None = None
         self.statuses: dict[str, str] = {}
+        self.session_state: Any | None = None
+        """The session's SessionState as of the last run (None before a session); previews read its outputs."""
         """Step name -> planned/applied/rolled-back/failed/skipped/conflict for the current session."""
         self.set_reactive(WizardApp.dry_run, dry_run)
         self.freeze_heap = False
@@ -180,6 +182,7 @@ class WizardApp(App[int]):
     def use_plan(self, plan: Plan, session_id: str | None = None, state: Any | None = None) -> None:
         self.plan = plan
         self.session_id = session_id
+        self.session_state = state
         self.statuses = step_statuses(plan, state)
 
     # --- engine runs -----------------------------------------------------------------
@@ -213,6 +216,7 @@ class WizardApp(App[int]):
             reply_to.post_message(RunFinished(session_id, verb, state))
 
     def _record_state(self, state: Any) -> None:
+        self.session_state = state
         if self.plan is not None:
             self.statuses = step_statuses(self.plan, state)
 
