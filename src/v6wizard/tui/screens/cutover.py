@@ -39,9 +39,6 @@ class CutoverScreen(Screen[None]):
         Binding("escape", "back", "Back", id="cutover.back", tooltip="Back to the plan; the cutover keeps running."),
     ]
 
-    AUTO_FOCUS = None
-    """Nothing focused at first, so the keys act on every function until the operator tabs to one."""
-
     def __init__(self, *, start: bool = False) -> None:
         super().__init__()
         self._start = start
