@@ -119,7 +119,9 @@ class FunctionCutover(Vertical):
         self.query_one(".latest", Static).update("\n".join(parts))
         checks = data.get("checks") or []
         if checks:
+            # Shown at once; the poll's verdict follows and leads the line.
             self._gates = f"gates: {gate_marks(checks)}"
+            self.verdict = self._gates
 
     def _push(self, key: str, value: float) -> None:
         series = self._series[key]
