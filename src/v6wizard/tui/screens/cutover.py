@@ -86,7 +86,7 @@ class CutoverScreen(Screen[None]):
                 # Every poll ends in a verdict; only cutover-finished ends the function's cutover.
                 panel.on_verdict(event.data)
             elif event.kind == "cutover-finished":
-                panel.on_finished(event.message)
+                panel.on_finished(event.message, event.data)
                 self._results[function] = (str(event.data.get("result", "")), str(event.data.get("final_version", "")))
         self.query_one(RunLog).add_event(event)
 
@@ -109,6 +109,13 @@ class CutoverScreen(Screen[None]):
         if unfinished and all(result == "aborted" for result, _ in unfinished.values()):
             names = sorted(unfinished)
             return stopped_by_you([(alias, unfinished[name][1]) for name in names], names)
+        rolled_back = sorted(name for name, (result, _) in unfinished.items() if result == "rolled-back")
+        if rolled_back and self._results:
+            done = sum(1 for result, _ in self._results.values() if result == "finished")
+            return (
+                f"Cutover: {done} of {len(self._results)} functions on their new version; "
+                f"{', '.join(rolled_back)} back on the old version"
+            )
         return f"Cutover {self.app.statuses.get('cutover', '')}"
 
     def _control(self) -> CutoverControl | None:

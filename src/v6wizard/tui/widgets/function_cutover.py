@@ -10,11 +10,14 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.widgets import Label, Static
 
-from v6wizard.core.cutover_words import gate_marks
+from v6wizard.core.cutover_words import FAILED, PASSED, STOPPED, WAITING, gate_marks
 from v6wizard.tui.widgets.scaled_sparkline import ScaledSparkline
 
 HISTORY = 60
 """Polls kept per sparkline."""
+
+FINISHED_MARKS = {"finished": PASSED, "rolled-back": FAILED, "aborted": STOPPED, "low-traffic": WAITING}
+"""A cutover-finished event's result -> its mark."""
 
 SCALES = {"errors": 10.0, "p99": 1000.0}
 """Each metric's full bar, the same for both versions: 10% errors, 1000 ms p99."""
@@ -90,10 +93,15 @@ class FunctionCutover(Vertical):
         self.paused = paused
         self._render_stage()
 
-    def on_finished(self, message: str) -> None:
+    def on_finished(self, message: str, data: dict[str, Any] | None = None) -> None:
+        """The function's cutover ended: finished on the new version, or its alias back on the old one."""
+        data = data or {}
+        result = str(data.get("result", "finished"))
         self.next_stage_at = None
         self.paused = False
-        self.verdict = message
+        if result != "finished" and data.get("final_version"):
+            self.stage_text = f"ended: all traffic on version {data['final_version']}"
+        self.verdict = f"{FINISHED_MARKS.get(result, FAILED)} {message}"
         self._render_stage()
 
     def on_verdict(self, data: dict[str, Any]) -> None:
