@@ -73,3 +73,20 @@ def test_the_words_themselves() -> None:
     assert stopped_by_you([("live", "3"), ("live", "1")], ["a", "b"]) == (
         "Cutover stopped by you: a's alias live on version 3, b's alias live on version 1 again"
     )
+
+
+def test_a_stop_by_you_beside_a_failed_gate_is_said_once(harness) -> None:
+    """One function fails its gate, the operator stops the other two: the failure is named, the stop said once."""
+    h = harness(("bad", "orders", "billing"))
+    bad, *good = h.fns
+    t0 = h.clock.now()
+    h.healthy_traffic(bad, t0, minutes=12, new_errors=40)
+    for fn in good:
+        h.healthy_traffic(fn, t0, minutes=12)
+    h.clock.hooks.append(lambda clock: [h.control.abort(fn.name) for fn in good] if clock.sleeps == 2 else None)
+    with pytest.raises(CutoverIncomplete) as raised:
+        h.run()
+    message = str(raised.value)
+    assert "The cutover of bad failed a health gate" in message
+    assert message.count("Cutover stopped by you") == 1
+    assert "Cutover stopped by you: alias live is back on version 1 (billing, orders)." in message

@@ -328,11 +328,16 @@ class CutoverRunner:
             return
         if len(unfinished) == 1 and unfinished[0].error is not None:
             raise unfinished[0].error
-        if all(fc.status == "aborted" for fc in unfinished):
+        aborted = sorted((fc for fc in unfinished if fc.status == "aborted"), key=lambda fc: fc.function)
+        stopped = stopped_by_you([(fc.alias, fc.old) for fc in aborted], [fc.function for fc in aborted]) if aborted else ""
+        if len(aborted) == len(unfinished):
             # The operator's own stop is not a failure: one sentence, no "did not finish".
-            aborted = sorted(unfinished, key=lambda fc: fc.function)
-            raise CutoverAborted(stopped_by_you([(fc.alias, fc.old) for fc in aborted], [fc.function for fc in aborted]))
-        summary = "; ".join(str(fc.error) for fc in unfinished if fc.error is not None) or "see the journal"
+            raise CutoverAborted(stopped)
+        failed = [fc for fc in unfinished if fc.status != "aborted"]
+        summary = "; ".join(str(fc.error) for fc in failed if fc.error is not None) or "see the journal"
+        if aborted:
+            # Said once for every function the operator stopped, not once per function.
+            summary += f" {stopped} ({', '.join(fc.function for fc in aborted)})."
         raise CutoverIncomplete(f"{len(unfinished)} of {len(cutovers)} cutovers did not finish: {summary}")
 
     # --- journal and events ------------------------------------------------------------

@@ -66,9 +66,9 @@ class CutoverScreen(Screen[None]):
 
     def _show_target(self) -> None:
         """Say what Pause, Promote and Abort act on: the focused function, or all of them."""
-        targets = self._targets()
-        if len(targets) == 1 and len(self.query(FunctionCutover)) > 1:
-            text = f"Keys act on {targets[0]} only (tab away from its panel to act on every function)."
+        panel = self._focused_panel()
+        if panel is not None and len(self.query(FunctionCutover)) > 1:
+            text = f"Keys act on {panel.function} only (tab away from its panel to act on every function)."
         else:
             text = "Keys act on every function (tab to a function's panel to act on it alone)."
         self.query_one("#cutover-target", Static).update(text)
@@ -125,20 +125,34 @@ class CutoverScreen(Screen[None]):
             return None
         return control
 
-    def _targets(self) -> list[str]:
-        """The focused function's panel, else every function of the cutover."""
+    def _focused_panel(self) -> FunctionCutover | None:
         focused = self.focused
         while focused is not None and not isinstance(focused, FunctionCutover):
             focused = focused.parent if isinstance(focused.parent, Widget) else None
-        if isinstance(focused, FunctionCutover):
+        return focused if isinstance(focused, FunctionCutover) else None
+
+    def _targets(self) -> list[str]:
+        """The focused function's panel, else every function of the cutover still running."""
+        focused = self._focused_panel()
+        if focused is not None:
             return [focused.function]
-        return [panel.function for panel in self.query(FunctionCutover)]
+        # A function whose cutover has ended (finished or rolled back) has nothing left to pause or abort.
+        return [panel.function for panel in self.query(FunctionCutover) if panel.function not in self._results]
+
+    def _live_targets(self) -> list[str]:
+        """The targets whose cutover still runs; says so when there are none."""
+        targets = [name for name in self._targets() if name not in self._results]
+        if not targets:
+            self.notify(f"The cutover of {', '.join(self._targets()) or 'every function'} has ended.", severity="warning")
+        return targets
 
     def action_pause(self) -> None:
         control = self._control()
         if control is None:
             return
-        targets = self._targets()
+        targets = self._live_targets()
+        if not targets:
+            return
         pause = not all(control.is_paused(name) for name in targets)
         for name in targets:
             (control.pause if pause else control.resume)(name)
@@ -151,7 +165,9 @@ class CutoverScreen(Screen[None]):
     def action_promote(self) -> None:
         if self._control() is None:
             return
-        targets = self._targets()
+        targets = self._live_targets()
+        if not targets:
+            return
         self.app.push_screen(
             TypedConfirmDialog(
                 "Promote now?",
@@ -164,7 +180,9 @@ class CutoverScreen(Screen[None]):
     def action_abort(self) -> None:
         if self._control() is None:
             return
-        targets = self._targets()
+        targets = self._live_targets()
+        if not targets:
+            return
         self.app.push_screen(
             ConfirmDialog(
                 "Abort the cutover?",
