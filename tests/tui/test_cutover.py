@@ -104,7 +104,7 @@ async def test_a_failed_gate_aborts_the_cutover_and_returns_the_alias(build_app,
         assert "back on version 1" in verdicts
         assert verdicts.count("✗ The cutover of") == len(demo.function_names), "each rolled-back panel is marked ✗"
         title = str(cutover.query_one("#cutover-title").render())
-        assert f"Cutover: 0 of {len(demo.function_names)} functions on their new version;" in title, title
+        assert f"Cutover: 0 of {len(demo.function_names)} functions on their new version;" in title and "by a health gate" in title, title
     for name in demo.function_names:
         alias = alias_of(access, name)
         assert alias["FunctionVersion"] == "1"

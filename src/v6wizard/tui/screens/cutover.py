@@ -112,9 +112,11 @@ class CutoverScreen(Screen[None]):
         rolled_back = sorted(name for name, (result, _) in unfinished.items() if result == "rolled-back")
         if rolled_back and self._results:
             done = sum(1 for result, _ in self._results.values() if result == "finished")
+            stopped = sorted(name for name, (result, _) in unfinished.items() if result == "aborted")
             return (
                 f"Cutover: {done} of {len(self._results)} functions on their new version; "
-                f"{', '.join(rolled_back)} back on the old version"
+                f"{', '.join(rolled_back)} back on the old version by a health gate"
+                + (f"; {', '.join(stopped)} stopped by you" if stopped else "")
             )
         return f"Cutover {self.app.statuses.get('cutover', '')}"
 
