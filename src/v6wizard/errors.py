@@ -91,6 +91,10 @@ class Cancelled(V6WizardError):
     """The operator stopped the run; the session stays resumable."""
 
 
+class CutoverAborted(Cancelled):
+    """The operator aborted the cutover: the aliases are back on their old versions, nothing failed."""
+
+
 class CutoverRefused(V6WizardError):
     """A cutover precondition does not hold (alias, versions, code hash, alarms); nothing was shifted."""
 

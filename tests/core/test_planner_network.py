@@ -129,6 +129,13 @@ def test_assign_on_create_follows_the_association_and_covers_subnets_that_alread
     assert plan.action("subnets:assign-on-create:subnet-priv-b").after_actions == []
 
 
+def test_egress_gateway_preview_says_data_out_is_still_billed() -> None:
+    """The gateway has no hourly or processing charge, but data transfer out is billed either way (DESIGN.md)."""
+    after = build_plan(inventory()).action("egress-gateway:create:vpc-1").after
+    assert "no hourly or processing charge; data sent out is billed as usual" in after
+    assert "data charge" not in after
+
+
 def test_egress_gateway_is_created_tagged_with_a_client_token_when_a_route_needs_it() -> None:
     plan = build_plan(inventory())
     action = plan.action("egress-gateway:create:vpc-1")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from v6wizard.core.plan import Plan, PlanOptions
+from v6wizard.core.plan_view import call_text, has_template
 from v6wizard.core.planner import build_plan
 from v6wizard.core.render import render, render_markdown, render_text
 
@@ -19,8 +20,9 @@ def test_text_shows_every_step_action_call_and_finding_with_totals() -> None:
         assert step.title in text
     for action in plan.actions():
         assert action.title in text
-        assert action.call.describe() in text
+        assert call_text(action.call) in text
         assert f"before: {action.before}" in text and f"after:  {action.after}" in text
+    assert not has_template(text), "no ${...} placeholder reaches the text"
     for item in plan.findings:
         assert item.message in text
     assert "Total: 12 actions in 8 steps; findings: 2 review, 2 info" in text
@@ -32,7 +34,8 @@ def test_markdown_has_headings_code_spans_and_a_findings_table() -> None:
     md = render_markdown(plan)
     assert md.startswith("# IPv6 dual-stack migration plan for `vpc-1`")
     assert md.count("\n## ") == 8
-    assert f"- **Call:** `{plan.action('routes:create:rtb-main').call.describe()}`" in md
+    assert f"- **Call:** `{call_text(plan.action('routes:create:rtb-main').call)}`" in md
+    assert not has_template(md)
     assert "| finding | resource | message |" in md
     assert "| review | `sg-app` |" in md
 

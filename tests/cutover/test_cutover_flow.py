@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from v6wizard.errors import Cancelled, CutoverIncomplete, HealthGateFailed, LowTraffic
+from v6wizard.errors import Cancelled, CutoverAborted, CutoverIncomplete, HealthGateFailed, LowTraffic
 
 from .clocks import Crash, FakeClock
 
@@ -159,7 +159,7 @@ def test_operator_promote_and_abort(harness) -> None:
             h.control.abort(aborted.name)
 
     h.clock.hooks.append(press)
-    with pytest.raises(Cancelled, match="aborted"):
+    with pytest.raises(CutoverAborted, match="^Cutover stopped by you: alias live is back on version 1$"):
         h.run(poll_interval=30)
 
     assert h.alias(promoted)["FunctionVersion"] == promoted.new and _weights(h.alias(promoted)) == {}

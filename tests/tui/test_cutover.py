@@ -102,6 +102,9 @@ async def test_a_failed_gate_aborts_the_cutover_and_returns_the_alias(build_app,
         verdicts = " ".join(p.verdict for p in cutover.query(FunctionCutover))
         assert verdicts.count("error-rate gate failed") == len(demo.function_names)
         assert "back on version 1" in verdicts
+        assert verdicts.count("✗ The cutover of") == len(demo.function_names), "each rolled-back panel is marked ✗"
+        title = str(cutover.query_one("#cutover-title").render())
+        assert f"Cutover: 0 of {len(demo.function_names)} functions on their new version;" in title and "by a health gate" in title, title
     for name in demo.function_names:
         alias = alias_of(access, name)
         assert alias["FunctionVersion"] == "1"

@@ -80,7 +80,8 @@ def test_plan_holds_at_80x24_in_the_light_theme(snap_compare) -> None:
 
 def test_step_preview_of_security_groups(snap_compare) -> None:
     """Step 6 (security groups): the review finding first, then each ::/0 twin as a red before / green after
-    diff with its undo call, then the exact ec2 AuthorizeSecurityGroupEgress calls; an empty progress bar."""
+    diff with its undo in words ("revoke the ::/0 rule created above from sg-..."), then a line offering c for
+    the exact AWS calls; c Calls in the footer; an empty progress bar."""
 
     async def show(pilot: Pilot) -> None:
         await connected(pilot)
@@ -136,7 +137,7 @@ def test_error_dialog(snap_compare) -> None:
 
 def test_cutover_live_panels(snap_compare) -> None:
     """Cutover: a panel per function; orders-api at stage 1 (50%), with three polls drawn as sparklines, its
-    latest numbers (old v1 and new v2 error rates, p99, calls) and gates ok; notifier still waiting."""
+    latest numbers (old v1 and new v2 error rates, p99, calls) and its gates marked ✓; notifier still waiting."""
 
     async def show(pilot: Pilot) -> None:
         await connected(pilot)
@@ -213,6 +214,55 @@ def test_export_dialog_at_80x24(snap_compare) -> None:
         with_plan(pilot.app)
         await pilot.app.push_screen(PlanScreen())
         await pilot.app.push_screen(ExportDialog(Path("/home/operator/exports")))
+        await pilot.pause()
+
+    assert snap_compare(FixedApp(), terminal_size=(80, 24), run_before=show)
+
+
+def test_cutover_verdicts_and_flat_sparklines_at_80x24(snap_compare) -> None:
+    """Cutover at 80x24: orders-api at 50%, its last verdict "✓ passed: every gate passed · gates: error-rate ✓,
+    throttles ✓, p99 ✓". Its error-rate sparklines are flat, lowest bars (a constant 0.0% new and 0.2% old on a
+    0-10% scale, never a full bar); its p99 bars are low (about 120 ms on 0-1000 ms). Each version shows its own
+    call count (old 512, new 488). The line under the title says the keys act on every function."""
+
+    async def show(pilot: Pilot) -> None:
+        await connected(pilot)
+        with_plan(pilot.app, session=True)
+        screen = CutoverScreen()
+        await pilot.app.push_screen(screen)
+        stage = {"function": "orders-api", "stage": 1, "percent": 50.0, "weight": 0.5, "old_version": "1", "new_version": "2"}
+        screen.show_event(EngineEvent(kind="cutover-stage", step="cutover", message="orders-api: 50% on version 2", data=stage, at=fixed.AT))
+        checks = [{"name": name, "passed": True, "detail": ""} for name in ("error-rate", "throttles", "p99")]
+        for n in range(3):
+            poll = {
+                "function": "orders-api",
+                "old": {"version": "1", "invocations": 510 + n, "error_rate": 0.2, "p99_ms": 120.0},
+                "new": {"version": "2", "invocations": 486 + n, "error_rate": 0.0, "p99_ms": 118.0},
+                "checks": checks,
+            }
+            screen.show_event(EngineEvent(kind="cutover-poll", step="cutover", message="pass", data=poll, at=fixed.AT))
+            verdict = {"function": "orders-api", "verdict": "pass", "label": "✓ passed", "reason": "every gate passed"}
+            screen.show_event(
+                EngineEvent(kind="cutover-verdict", step="cutover", message="orders-api: ✓ passed: every gate passed", data=verdict, at=fixed.AT)
+            )
+        await pilot.pause()
+
+    assert snap_compare(FixedApp(), terminal_size=(80, 24), run_before=show)
+
+
+def test_step_preview_with_the_actual_64s_at_80x24(snap_compare) -> None:
+    """Step 2 (subnets) at 80x24 after step 1 ran: each subnet "holds 2600:1f18:abcd:12NN::/64 beside 10.0.x.0/24"
+    (the real /64s from the journal's VPC block, no "/64 number N"), undo reads "disassociate the /64 created above",
+    and the last line offers c for the exact AWS calls. No ${...} anywhere."""
+
+    async def show(pilot: Pilot) -> None:
+        from v6wizard.engine.state import derive_state
+
+        await connected(pilot)
+        plan = fixed.plan()
+        state = derive_state(plan, fixed.sessions()[0], fixed.entries())
+        pilot.app.use_plan(plan, fixed.SESSION, state)
+        await pilot.app.push_screen(StepScreen("subnets"))
         await pilot.pause()
 
     assert snap_compare(FixedApp(), terminal_size=(80, 24), run_before=show)

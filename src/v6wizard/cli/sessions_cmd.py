@@ -43,7 +43,7 @@ def _sessions(output: str, journal: Any) -> int:
 @click.command()
 @aws_options
 @click.argument("session_id", metavar="SESSION")
-@click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--output", type=click.Choice(["text", "json", "plan"]), default="text", show_default=True, help="plan: the session's plan as text, with the values its journal knows (the real /64s, versions, ids).")
 def show(session_id: str, output: str, profile: str | None, region: str | None, endpoint_url: str | None, journal: str | None) -> None:
     """Show a session: each step and action with its status."""
     run_guarded(lambda: _show(session_id, output, open_cli_journal(journal, profile, region, endpoint_url)))
@@ -53,9 +53,17 @@ def _show(session_id: str, output: str, journal: Any) -> int:
     from v6wizard.engine.state import derive_state
 
     try:
-        state = derive_state(journal.plan(session_id), journal.session(session_id), journal.entries(session_id))
+        plan = journal.plan(session_id)
+        state = derive_state(plan, journal.session(session_id), journal.entries(session_id))
     finally:
         journal.close()
+    if output == "plan":
+        from v6wizard.core.render import render_text
+        from v6wizard.engine.session_view import known_values
+
+        click.echo(render_text(plan, known_values(state)), nl=False)
+        return 0
+    titles = session_titles(plan, state)
     if output == "json":
         click.echo(state.model_dump_json(indent=2))
         return 0
@@ -66,7 +74,7 @@ def _show(session_id: str, output: str, journal: Any) -> int:
         click.echo(f"{step.title}: {step.status}{suffix}")
         for action in step.actions:
             error = f"  [{action.error_code}: {action.error_message}]" if action.status == "failed" else ""
-            click.echo(f"  {_MARKS.get(action.status, '?')} {action.id}  {action.title}{error}")
+            click.echo(f"  {_MARKS.get(action.status, '?')} {action.id}  {titles.get(action.id, action.title)}{error}")
     return 0
 
 
@@ -157,3 +165,12 @@ def _rollback(session_id: str, step: str | None, yes: bool, output: str, dry_run
     with engine_for(access, journal, output) as engine:
         engine.rollback(session_id, step=step)
         return finish(engine, session_id, output)
+
+
+def session_titles(plan: Any, state: Any) -> dict[str, str]:
+    """Action id -> title with what the journal knows (real /64s, versions), as the TUI's preview shows it."""
+    from v6wizard.core.plan_view import view_action
+    from v6wizard.engine.session_view import known_values
+
+    known = known_values(state)
+    return {action.id: view_action(action, known).title for action in plan.actions()}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from v6wizard.core.inventory import FunctionVersion, LambdaFunction
 from v6wizard.core.plan import STEP_TITLES, Action, Finding, Step
+from v6wizard.core.plan_view import NEW_NUMBERED_VERSION, NEW_VERSION
 from v6wizard.core.planner_context import PlanContext, check, finding, is_ipv6_only, lambda_call
 from v6wizard.core.schedule import Stage
 
@@ -126,7 +127,7 @@ def _publish(ctx: PlanContext, fn: LambdaFunction, update_id: str | None) -> Act
         resource_id=fn.name,
         title=f"Publish a dual-stack version of {fn.name}",
         before=f"function {fn.name} has no published dual-stack version",
-        after=f"function {fn.name} has a new numbered version: the same code ({fn.code_sha256[:12]}), dual-stack",
+        after=f"function {fn.name} has {NEW_NUMBERED_VERSION}: the same code ({fn.code_sha256[:12]}), dual-stack",
         call=lambda_call("PublishVersion", FunctionName=fn.name, CodeSha256=fn.code_sha256),
         postcondition=check(
             "version-code-matches",
@@ -211,7 +212,7 @@ def _shift(ctx: PlanContext, fn: LambdaFunction, old_version: str) -> Action:
         target_words = f"v{target}"
     else:
         target = f"${{functions:publish:{fn.name}.Version}}"
-        target_words = "the new version"
+        target_words = NEW_VERSION
     schedule = describe_schedule(ctx.options.schedule)
     routing = {"AdditionalVersionWeights": {}}
     return Action(

@@ -7,6 +7,7 @@ from ipaddress import IPv6Network
 from v6wizard.core.allocator import AMAZON_PREFIX, allocate, subnet64_count, taken_indexes
 from v6wizard.core.inventory import ANY_IPV4, ANY_IPV6, OURS_TAG, CidrAssociation, Route, RouteTable, Subnet
 from v6wizard.core.plan import STEP_TITLES, Action, Finding, Step, nth_subnet64
+from v6wizard.core.plan_view import NEW_GATEWAY, subnet64_words
 from v6wizard.core.planner_context import PlanContext, check, ec2, finding, is_ipv6_only, label
 
 
@@ -142,7 +143,7 @@ def _associate_subnet(ctx: PlanContext, subnet: Subnet, index: int, vpc_cidr: st
         words = cidr
     else:
         cidr = f"${{subnet64:{index}}}"
-        words = f"/64 number {index} of the VPC's new IPv6 block"
+        words = subnet64_words(index)
     return Action(
         id=action_id,
         step="subnets",
@@ -212,7 +213,7 @@ def plan_egress_gateway(ctx: PlanContext) -> Step:
         resource_id=vpc.id,
         title=f"Create an egress-only internet gateway for VPC {name}",
         before=f"VPC {name} has no egress-only internet gateway",
-        after=f"VPC {name} has egress-only gateway v6wizard-{vpc.id}: outbound-only IPv6, no hourly or data charge",
+        after=f"VPC {name} has egress-only gateway v6wizard-{vpc.id}: outbound-only IPv6, no hourly or processing charge; data sent out is billed as usual",
         call=ec2(
             "CreateEgressOnlyInternetGateway",
             VpcId=vpc.id,
@@ -312,7 +313,7 @@ def _create_route(ctx: PlanContext, table: RouteTable, subnet_ids: list[str], ig
         ctx.eigw_needed = True
         gateway_action = eigw_action_id(ctx.vpc_id)
         target = {"EgressOnlyInternetGatewayId": f"${{{gateway_action}.EgressOnlyInternetGatewayId}}"}
-        words = "the egress-only gateway created in step 3"
+        words = NEW_GATEWAY
         after.append(gateway_action)
     v4 = table.route_to(ANY_IPV4)
     v4_words = f"0.0.0.0/0 goes to {v4.target}" if v4 else "no IPv4 default route"

@@ -1,14 +1,17 @@
 """Plan renderers: plain text for a terminal, Markdown for a change ticket, JSON.
 
 JSON is the plan model itself (`plan.model_dump_json(indent=2)`), one document;
-text and Markdown are views of the same fields and never add facts of their own.
+text and Markdown are views of the same fields and never add facts of their own. They
+show each action through `plan_view.view_action`, so a session's plan reads with the
+values its journal knows (`known`), exactly as the TUI's preview shows it.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 
-from v6wizard.core.plan import Action, Finding, Plan
+from v6wizard.core.plan import Finding, Plan
+from v6wizard.core.plan_view import NOTHING_KNOWN, ActionView, Known, view_action
 from v6wizard.core.schedule import format_schedule
 
 FINDING_ORDER = ("blocker", "conflict", "review", "info")
@@ -19,11 +22,11 @@ def render_json(plan: Plan) -> str:
     return plan.model_dump_json(indent=2)
 
 
-def render(plan: Plan, output: str) -> str:
-    """The plan as `text`, `markdown` or `json`."""
+def render(plan: Plan, output: str, known: Known = NOTHING_KNOWN) -> str:
+    """The plan as `text`, `markdown` or `json` (JSON is the plan as made, placeholders and all)."""
     if output == "json":
         return render_json(plan)
-    return render_markdown(plan) if output == "markdown" else render_text(plan)
+    return render_markdown(plan, known) if output == "markdown" else render_text(plan, known)
 
 
 def options_summary(plan: Plan) -> str:
@@ -61,7 +64,7 @@ def _sorted_findings(findings: list[Finding]) -> list[Finding]:
 # --- text --------------------------------------------------------------------------
 
 
-def render_text(plan: Plan) -> str:
+def render_text(plan: Plan, known: Known = NOTHING_KNOWN) -> str:
     lines = [
         f"Plan for {plan.vpc_id} in account {plan.account_id}, {plan.region}",
         f"  {options_summary(plan)}",
@@ -73,7 +76,7 @@ def render_text(plan: Plan) -> str:
         status = f"{count} action{'s' * (count != 1)}" if count else "nothing to do"
         lines.append(f"{number}. {step.title} [{step.name}]: {status}")
         for action in step.actions:
-            lines += _text_action(action)
+            lines += _text_action(view_action(action, known))
         for item in _sorted_findings(step.findings):
             lines.append(f"   ! {item.kind}: {item.message}")
         lines.append("")
@@ -81,19 +84,18 @@ def render_text(plan: Plan) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _text_action(action: Action) -> list[str]:
+def _text_action(view: ActionView) -> list[str]:
+    note = f" ({view.note})" if view.note else ""
     lines = [
-        f"   - {action.title}",
-        f"       before: {action.before}",
-        f"       after:  {action.after}",
-        f"       call:   {action.call.describe()}",
-        f"       check:  {action.postcondition.description}",
+        f"   - {view.title}",
+        f"       before: {view.before}",
+        f"       after:  {view.after}",
+        f"       call:   {view.call}",
+        f"       check:  {view.check}",
+        f"       undo:   {view.undo}{note}",
     ]
-    if action.inverse is not None:
-        note = f" ({action.inverse_note})" if action.inverse_note else ""
-        lines.append(f"       undo:   {action.inverse.describe()}{note}")
-    else:
-        lines.append(f"       undo:   nothing to undo: {action.inverse_note}")
+    if view.undo_call is not None:
+        lines.append(f"       undo call: {view.undo_call}")
     return lines
 
 
@@ -111,7 +113,7 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render_markdown(plan: Plan) -> str:
+def render_markdown(plan: Plan, known: Known = NOTHING_KNOWN) -> str:
     lines = [
         f"# IPv6 dual-stack migration plan for `{plan.vpc_id}`",
         "",
@@ -126,20 +128,18 @@ def render_markdown(plan: Plan) -> str:
         if not step.actions:
             lines += ["Nothing to do.", ""]
         for action in step.actions:
+            view = view_action(action, known)
+            note = f" ({view.note})" if view.note else ""
             lines += [
-                f"### {action.title}",
+                f"### {view.title}",
                 "",
-                f"- **Before:** {action.before}",
-                f"- **After:** {action.after}",
-                f"- **Call:** {_code(action.call.describe())}",
-                f"- **Check:** {action.postcondition.description}",
+                f"- **Before:** {view.before}",
+                f"- **After:** {view.after}",
+                f"- **Call:** {_code(view.call)}",
+                f"- **Check:** {view.check}",
+                f"- **Undo:** {view.undo}{note}" + (f" {_code(view.undo_call)}" if view.undo_call else ""),
+                "",
             ]
-            if action.inverse is not None:
-                note = f" ({action.inverse_note})" if action.inverse_note else ""
-                lines.append(f"- **Undo:** {_code(action.inverse.describe())}{note}")
-            else:
-                lines.append(f"- **Undo:** nothing to undo: {action.inverse_note}")
-            lines.append("")
         if step.findings:
             lines += ["| finding | resource | message |", "|---|---|---|"]
             for item in _sorted_findings(step.findings):

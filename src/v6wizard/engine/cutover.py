@@ -21,13 +21,14 @@ from v6wizard.aws.session import AwsAccess
 from v6wizard.constants import BAKE_EXTENSIONS_RANGE, MIN_INVOCATIONS_RANGE, P99_RATIO_RANGE, POLL_INTERVAL_RANGE, RATE_INCREASE_RANGE
 from v6wizard.core.gates import GateThresholds
 from v6wizard.core.cutover_plan import StagePosition
+from v6wizard.core.cutover_words import stopped_by_you
 from v6wizard.core.plan import Action, Plan, resolve
 from v6wizard.engine.cutover_alias import AliasOps, changed_error
 from v6wizard.engine.cutover_checks import CutoverChecks
 from v6wizard.engine.cutover_control import Clock, CutoverControl, SystemClock
 from v6wizard.engine.cutover_function import CutoverContext, FunctionCutover, stage_position_from
 from v6wizard.engine.events import EngineEvent
-from v6wizard.errors import AliasChanged, Cancelled, CutoverIncomplete, CutoverRefused, V6WizardError
+from v6wizard.errors import AliasChanged, Cancelled, CutoverAborted, CutoverIncomplete, CutoverRefused, V6WizardError
 from v6wizard.journal.base import Journal, JournalEntry
 
 CUTOVER_PREFIX = "cutover:shift:"
@@ -328,7 +329,16 @@ class CutoverRunner:
             return
         if len(unfinished) == 1 and unfinished[0].error is not None:
             raise unfinished[0].error
-        summary = "; ".join(str(fc.error) for fc in unfinished if fc.error is not None) or "see the journal"
+        aborted = sorted((fc for fc in unfinished if fc.status == "aborted"), key=lambda fc: fc.function)
+        stopped = stopped_by_you([(fc.alias, fc.old) for fc in aborted], [fc.function for fc in aborted]) if aborted else ""
+        if len(aborted) == len(unfinished):
+            # The operator's own stop is not a failure: one sentence, no "did not finish".
+            raise CutoverAborted(stopped)
+        failed = [fc for fc in unfinished if fc.status != "aborted"]
+        summary = "; ".join(str(fc.error) for fc in failed if fc.error is not None) or "see the journal"
+        if aborted:
+            # Said once for every function the operator stopped, not once per function.
+            summary += f" {stopped} ({', '.join(fc.function for fc in aborted)})."
         raise CutoverIncomplete(f"{len(unfinished)} of {len(cutovers)} cutovers did not finish: {summary}")
 
     # --- journal and events ------------------------------------------------------------

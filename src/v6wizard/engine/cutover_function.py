@@ -19,11 +19,12 @@ from v6wizard.aws.errors import translate
 from v6wizard.aws.metrics import alarms_firing, read_version_stats
 from v6wizard.aws.session import AwsAccess
 from v6wizard.core.cutover_plan import StagePosition, bake_deadline, decide, is_final
+from v6wizard.core.cutover_words import STOPPED_BY_YOU, stopped_by_you, verdict_label
 from v6wizard.core.gates import GateThresholds, VersionStats, evaluate_gates
 from v6wizard.core.schedule import Stage
 from v6wizard.engine.cutover_alias import AliasOps, AliasState, changed_error
 from v6wizard.engine.cutover_control import Clock, CutoverControl
-from v6wizard.errors import AliasChanged, Cancelled, HealthGateFailed, LowTraffic, V6WizardError
+from v6wizard.errors import AliasChanged, CutoverAborted, HealthGateFailed, LowTraffic, V6WizardError
 
 Status = Literal["active", "finished", "rolled-back", "low-traffic", "aborted", "alias-changed", "failed"]
 
@@ -133,13 +134,14 @@ class FunctionCutover:
         old, new = stats[self.old], stats[self.new]
         verdict = evaluate_gates(old, new, self.ctx.thresholds, firing)
         self.ctx.emit(self, "cutover-poll", f"{self.function}: {verdict.outcome}", self.poll_data(old, new, verdict.checks))
-        self.ctx.emit(
-            self, "cutover-verdict", f"{self.function}: {verdict.reason}",
-            {"function": self.function, "verdict": verdict.outcome, "reason": verdict.reason},
-        )
 
         # The metrics window starts with the stage; the bake clock leaves out paused time.
         decision = decide(self.ctx.schedule, self.bake_position(now), now, verdict, self.ctx.max_extensions)
+        label = verdict_label(verdict.outcome, decision.kind)
+        self.ctx.emit(
+            self, "cutover-verdict", f"{self.function}: {label}: {verdict.reason}",
+            {"function": self.function, "verdict": verdict.outcome, "decision": decision.kind, "label": label, "reason": verdict.reason},
+        )
         if decision.kind == "rollback":
             # No read first: the update is conditional on the RevisionId we left, so a change
             # by someone else still answers 412, and the rollback costs one round trip.
@@ -238,7 +240,7 @@ class FunctionCutover:
         self.expected = current
         self.ctx.record(self, "outcome", phase="rollback", outputs={"FunctionVersion": self.old})
         if status == "aborted":
-            self.error = Cancelled(f"The cutover of {self.function} was aborted; alias {self.alias} is back on version {self.old}.")
+            self.error = CutoverAborted(stopped_by_you([(self.alias, self.old)]))
         else:
             self.error = HealthGateFailed(
                 f"The cutover of {self.function} failed a health gate ({reason}); alias {self.alias} "
@@ -265,7 +267,9 @@ class FunctionCutover:
         stage = self.position.stage if self.position else None
         data = {"function": self.function, "stage": stage, "rolled_back": rolled_back, "reason": reason}
         self.ctx.record(self, "failure", error_code=code, error_message=str(error), data=data)
-        self.ctx.emit(self, "cutover-verdict", f"{self.function}: {reason}", dict(data, verdict=_verdict(status)))
+        outcome = _verdict(status)
+        label = STOPPED_BY_YOU if status == "aborted" else verdict_label(outcome, "stop-low-traffic")
+        self.ctx.emit(self, "cutover-verdict", f"{self.function}: {label}: {reason}", dict(data, verdict=outcome, label=label))
         self.ctx.emit(self, "cutover-finished", str(error), dict(data, result=status, final_version=self.final_version()))
 
     def final_version(self) -> str:
@@ -273,7 +277,7 @@ class FunctionCutover:
 
 
 def _verdict(status: Status) -> str:
-    return {"low-traffic": "low-traffic", "finished": "pass"}.get(status, "fail")
+    return {"low-traffic": "low-traffic", "finished": "pass", "aborted": "stopped"}.get(status, "fail")
 
 
 def stage_position_from(data: dict[str, Any]) -> StagePosition:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 
 from v6wizard.core.plan import Plan
+from v6wizard.core.plan_view import Known
 from v6wizard.engine.state import SessionState, derive_state
 from v6wizard.journal.base import Journal, JournalEntry
 
@@ -48,3 +49,16 @@ class SessionView:
         plan = self.plan(session_id)
         entries = self.entries(session_id)
         return derive_state(plan, self.journal.session(session_id), entries)
+
+
+def known_values(state: SessionState) -> Known:
+    """What a session's journal knows for its previews: applied outputs and the calls it sent.
+
+    The one resolution the CLI (`show`) and the TUI's previews share."""
+    sent = {
+        action.id: action.intent_params
+        for step in state.steps
+        for action in step.actions
+        if action.intent_params and action.status in ("applied", "applying", "failed")
+    }
+    return Known(outputs=state.outputs, session_id=state.session.id, sent=sent)

@@ -25,7 +25,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerFailed, WorkerState
 
 from v6wizard.constants import DEFAULT_SCHEDULE, DEMO_SCHEDULE
-from v6wizard.errors import Cancelled, CredentialsError, V6WizardError
+from v6wizard.errors import Cancelled, CredentialsError, CutoverAborted, V6WizardError
 from v6wizard.tui.backend import AccessFactory, Backend, default_access_factory
 from v6wizard.tui.messages import Connected, EngineEventMessage, RunFinished
 from v6wizard.tui.screens.base import ConnectionAware
@@ -85,6 +85,8 @@ class WizardApp(App[int]):
         self.plan: Plan | None = None
         self.session_id: str | None = None
         self.statuses: dict[str, str] = {}
+        self.session_state: Any | None = None
+        """The session's SessionState as of the last run (None before a session); previews read its outputs."""
         """Step name -> planned/applied/rolled-back/failed/skipped/conflict for the current session."""
         self.set_reactive(WizardApp.dry_run, dry_run)
         self.freeze_heap = False
@@ -180,6 +182,7 @@ class WizardApp(App[int]):
     def use_plan(self, plan: Plan, session_id: str | None = None, state: Any | None = None) -> None:
         self.plan = plan
         self.session_id = session_id
+        self.session_state = state
         self.statuses = step_statuses(plan, state)
 
     # --- engine runs -----------------------------------------------------------------
@@ -213,6 +216,7 @@ class WizardApp(App[int]):
             reply_to.post_message(RunFinished(session_id, verb, state))
 
     def _record_state(self, state: Any) -> None:
+        self.session_state = state
         if self.plan is not None:
             self.statuses = step_statuses(self.plan, state)
 
@@ -232,6 +236,9 @@ class WizardApp(App[int]):
         error = event.worker.error
         if self._quitting and isinstance(error, Cancelled):
             return  # the operator asked for this stop; _exit_when_stopped ends the app
+        if isinstance(error, CutoverAborted):
+            self.notify(str(error))  # the operator's own stop: said once (the cutover screen's title), no error dialog
+            return
         if not isinstance(error, V6WizardError):
             from v6wizard.aws.errors import translate
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.console import Group
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +13,8 @@ from textual.screen import Screen
 from textual.widgets import Header, ProgressBar, Static
 
 from v6wizard.core.plan import STEP_ORDER
+from v6wizard.core.plan_view import NOTHING_KNOWN
+from v6wizard.engine.session_view import known_values
 from v6wizard.tui.messages import EngineEventMessage, RunFinished
 from v6wizard.tui.screens.dialogs import ConfirmDialog, TypedConfirmDialog
 from v6wizard.tui.widgets.context_bar import ContextBar
@@ -35,12 +38,15 @@ class StepScreen(Screen[None]):
         Binding("a", "apply", "Apply", id="step.apply", tooltip="Apply this step (asks you to type its name)."),
         Binding("k", "skip", "Skip", id="step.skip", tooltip="Mark this step skipped; later steps may still run."),
         Binding("r", "rollback", "Roll back", id="step.rollback", tooltip="Undo exactly what this step changed."),
+        Binding("c", "toggle_calls", "Calls", id="step.calls", tooltip="Show the exact AWS calls (and undo calls) with their known values, or the changes in words."),
         Binding("escape", "back", "Back", id="step.back", tooltip="Back to the plan."),
     ]
 
     def __init__(self, step_name: str) -> None:
         super().__init__()
         self.step_name = step_name
+        self.show_calls = False
+        """The preview shows the exact AWS calls instead of the changes in words."""
 
     def compose(self) -> ComposeResult:
         plan = self.app.plan
@@ -52,10 +58,22 @@ class StepScreen(Screen[None]):
         yield Static(f"Step {number} of 8 · {step.title} ({step.name})", id="step-title", classes="section-title")
         yield Static("", id="step-status")
         with VerticalScroll(id="preview-scroll"):
-            yield Static(step_preview(step), id="preview")
+            yield Static(self._preview(), id="preview")
         yield ProgressBar(total=max(len(step.actions), 1), show_eta=False, id="progress")
         yield RunLog(id="step-log", markup=True, wrap=True)
         yield WizardFooter()
+
+    def _preview(self) -> Group:
+        """The step's preview with what the session's journal knows (the real /64s, versions, ids)."""
+        plan = self.app.plan
+        assert plan is not None
+        state = self.app.session_state
+        known = known_values(state) if state is not None else NOTHING_KNOWN
+        return step_preview(plan.step(self.step_name), known, calls=self.show_calls)
+
+    def action_toggle_calls(self) -> None:
+        self.show_calls = not self.show_calls
+        self.query_one("#preview", Static).update(self._preview())
 
     def on_mount(self) -> None:
         self.watch(self.app, "dry_run", lambda _: self.refresh_bindings())
@@ -157,6 +175,7 @@ class StepScreen(Screen[None]):
 
     @on(RunFinished)
     def _run_finished(self, message: RunFinished) -> None:
+        self.query_one("#preview", Static).update(self._preview())
         self._show_status()
         self.refresh_bindings()
 

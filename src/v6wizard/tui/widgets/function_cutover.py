@@ -8,10 +8,19 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
-from textual.widgets import Label, Sparkline, Static
+from textual.widgets import Label, Static
+
+from v6wizard.core.cutover_words import FAILED, PASSED, STOPPED, WAITING, gate_marks
+from v6wizard.tui.widgets.scaled_sparkline import ScaledSparkline
 
 HISTORY = 60
 """Polls kept per sparkline."""
+
+FINISHED_MARKS = {"finished": PASSED, "rolled-back": FAILED, "aborted": STOPPED, "low-traffic": WAITING}
+"""A cutover-finished event's result -> its mark."""
+
+SCALES = {"errors": 10.0, "p99": 1000.0}
+"""Each metric's full bar, the same for both versions: 10% errors, 1000 ms p99."""
 
 
 class FunctionCutover(Vertical):
@@ -36,12 +45,12 @@ class FunctionCutover(Vertical):
         yield Label(self.function, classes="function-name")
         yield Static(self.stage_text, classes="stage")
         with Horizontal(classes="metrics"):
-            for key, title in (("errors", "error rate"), ("p99", "p99 ms")):
+            for key, title in (("errors", "error rate, 0-10%"), ("p99", "p99, 0-1000 ms")):
                 with Vertical():
                     yield Label(f"old {title}", classes="metric-title")
-                    yield Sparkline([], id=f"old-{key}", classes="old")
+                    yield ScaledSparkline(SCALES[key], id=f"old-{key}", classes="old")
                     yield Label(f"new {title}", classes="metric-title")
-                    yield Sparkline([], id=f"new-{key}", classes="new")
+                    yield ScaledSparkline(SCALES[key], id=f"new-{key}", classes="new")
         yield Static("", classes="latest")
         yield Static("", classes="verdict")
 
@@ -84,17 +93,25 @@ class FunctionCutover(Vertical):
         self.paused = paused
         self._render_stage()
 
-    def on_finished(self, message: str) -> None:
+    def on_finished(self, message: str, data: dict[str, Any] | None = None) -> None:
+        """The function's cutover ended: finished on the new version, or its alias back on the old one."""
+        data = data or {}
+        result = str(data.get("result", "finished"))
         self.next_stage_at = None
         self.paused = False
-        self.verdict = message
+        if result != "finished" and data.get("final_version"):
+            self.stage_text = f"ended: all traffic on version {data['final_version']}"
+        self.verdict = f"{FINISHED_MARKS.get(result, FAILED)} {message}"
         self._render_stage()
 
-    def on_verdict(self, message: str) -> None:
-        """One poll's verdict (or the reason of a stop); the stage and its countdown go on."""
+    def on_verdict(self, data: dict[str, Any]) -> None:
+        """One poll's verdict (or the reason of a stop), marked; the stage and its countdown go on."""
+        label = str(data.get("label") or data.get("verdict") or "")
+        reason = str(data.get("reason") or "")
+        message = f"{label}: {reason}" if label and reason else label or reason
         self.verdict = f"{message} · {self._gates}" if self._gates else message
 
-    def on_poll(self, data: dict[str, Any], verdict: str = "") -> None:
+    def on_poll(self, data: dict[str, Any]) -> None:
         parts = []
         for role in ("old", "new"):
             metrics: dict[str, Any] = data.get(role) or {}
@@ -110,15 +127,15 @@ class FunctionCutover(Vertical):
         self.query_one(".latest", Static).update("\n".join(parts))
         checks = data.get("checks") or []
         if checks:
-            marks = ", ".join(f"{c.get('name')} {'ok' if c.get('passed') else 'FAILED'}" for c in checks)
-            self._gates = f"gates: {marks}"
-            self.verdict = f"{verdict} · {self._gates}" if verdict else self._gates
+            # Shown at once; the poll's verdict follows and leads the line.
+            self._gates = f"gates: {gate_marks(checks)}"
+            self.verdict = self._gates
 
     def _push(self, key: str, value: float) -> None:
         series = self._series[key]
         series.append(value)
         del series[:-HISTORY]
-        self.query_one(f"#{key}", Sparkline).data = list(series)
+        self.query_one(f"#{key}", ScaledSparkline).data = tuple(series)
 
 
 def _when(value: Any) -> datetime | None:

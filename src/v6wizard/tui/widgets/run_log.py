@@ -15,8 +15,8 @@ _MARKS = {
     "action-skipped": "[dim]-[/]",
     "action-reconciled": "[cyan]=[/]",
     "drift": "[yellow]![/]",
-    "cutover-verdict": "[magenta]?[/]",
 }
+"""Marks by event kind; a cutover verdict carries its own (✓, ✗, …) in its message."""
 
 
 def event_line(event: EngineEvent) -> str:
