@@ -50,7 +50,8 @@ class WizardApp(App[int]):
     TITLE = "v6wizard"
     CSS_PATH = [STYLES / "wizard.tcss"]
     BINDINGS = [
-        Binding("ctrl+t", "toggle_theme", "Theme", id="app.toggle-theme", tooltip="Switch between the light and dark theme."),
+        Binding("ctrl+t", "toggle_theme", "Theme", id="app.toggle-theme", show=False, tooltip="Switch between the light and dark theme."),
+        Binding("f1,question_mark", "help", "Help", key_display="?", id="app.help", tooltip="What this screen is for, and its keys (also F1)."),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, tooltip="Quit; during an apply, asks and stops after the current action."),
         Binding("ctrl+c", "quit", "Quit", id="app.interrupt", show=False, priority=True, tooltip="Same as ctrl+q."),
     ]
@@ -253,6 +254,12 @@ class WizardApp(App[int]):
                 binding.tooltip or binding.description,
                 partial(self.run_action, binding.action, active.node),
             )
+
+    def action_help(self) -> None:
+        from v6wizard.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"

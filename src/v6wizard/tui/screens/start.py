@@ -33,7 +33,7 @@ class StartScreen(ReportsWorkerFailures, Screen[None]):
         Binding("b", "open_session('rollback')", "Roll back", id="start.rollback", tooltip="Undo everything the highlighted session changed."),
         Binding("i", "open_session('inspect')", "Inspect", id="start.inspect", tooltip="See the highlighted session's plan and step statuses."),
         Binding("d", "toggle_dry_run", "Dry run", id="start.dry-run", tooltip="Preview only: nothing can be applied."),
-        Binding("c", "connect", "Connect", id="start.connect", tooltip="Choose the AWS profile and region."),
+        Binding("c", "connect", "Connect", id="start.connect", show=False, tooltip="Choose the AWS profile and region."),
     ]
 
     def __init__(self) -> None:
