@@ -30,7 +30,7 @@ from v6wizard.cli.plan_options import plan_options
 @cutover_options
 @click.option("--only", "only", multiple=True, metavar="STEP[,STEP]", help="Apply only these steps.")
 @click.option("--until", "until", default=None, metavar="STEP", help="Apply the steps up to and including this one.")
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation (required when not on a terminal).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (required when not on a terminal); it also acknowledges the plan's findings to review.")
 @click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True, help="json prints one document with the session state on stdout.")
 def apply(vpc_id: str | None, plan_file: Path | None, only: tuple[str, ...], until: str | None, yes: bool, output: str, profile: str | None, region: str | None, endpoint_url: str | None, journal: str | None, **flags: Any) -> None:
     """Apply a migration plan to a VPC, step by step, journaled and resumable."""
@@ -39,6 +39,7 @@ def apply(vpc_id: str | None, plan_file: Path | None, only: tuple[str, ...], unt
 
 def _apply(vpc_id: str | None, plan_file: Path | None, only: list[str], until: str | None, yes: bool, output: str, profile: str | None, region: str | None, endpoint_url: str | None, journal_spec: str | None, flags: dict[str, Any]) -> int:
     from v6wizard.aws.session import AwsAccess, AwsTarget
+    from v6wizard.engine.review import acknowledge_review
     from v6wizard.engine.steps import select_steps
     from v6wizard.errors import BadInput
     from v6wizard.journal import open_journal
@@ -64,6 +65,8 @@ def _apply(vpc_id: str | None, plan_file: Path | None, only: list[str], until: s
     journal = open_journal(journal_spec, access)
     with engine_for(access, journal, output, settings) as engine:
         session = engine.start(the_plan)
+        # Confirming (or --yes) is the CLI's acknowledgement of the findings to review, as the TUI's review dialog is.
+        acknowledge_review(journal, engine.state(session.id), the_plan, steps)
         engine.apply(session.id, only=only or None, until=until)
         return finish(engine, session.id, output)
 

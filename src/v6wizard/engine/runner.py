@@ -279,9 +279,13 @@ class Engine:
             for dep in action.after_actions:
                 # A step the operator chose to skip counts as settled for the steps after it.
                 if dep not in ids and state.action(dep).status not in ("applied", "skipped"):
+                    earlier = plan.action(dep).step
                     raise InvalidOption(
-                        f"{action.id} needs {dep} (step {plan.action(dep).step}) applied first; "
-                        f"apply that step too, e.g. --until {action.step}."
+                        f"{action.id} needs {dep} (step {earlier}) applied first.",
+                        hints={
+                            "cli": f"Apply that step too, e.g. --until {action.step}.",
+                            "tui": f"Apply step {earlier} first (open it from the plan), or apply every step in order with Apply all (A).",
+                        },
                     )
 
     @staticmethod

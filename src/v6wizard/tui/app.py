@@ -87,6 +87,10 @@ class WizardApp(App[int]):
         self.session_id: str | None = None
         self.statuses: dict[str, str] = {}
         """Step name -> planned/applied/rolled-back/failed/skipped/conflict for the current session."""
+        self.inspecting = False
+        """The plan is a session opened with Inspect: read-only, like a dry run."""
+        self.reviewed: set[str] = set()
+        """Steps whose findings to review the operator acknowledged (journaled with the session's next run)."""
         self.set_reactive(WizardApp.dry_run, dry_run)
         self.freeze_heap = False
         """Set by run_app (one app per process): the connect worker then freezes what it loaded, see freeze_start_up_heap."""
@@ -113,6 +117,8 @@ class WizardApp(App[int]):
             parts.append(f"endpoint {target.endpoint_url}")
         if self.demo:
             parts.insert(0, "DEMO")
+        if self.inspecting:
+            parts.insert(0, "INSPECT")
         if self.dry_run:
             parts.insert(0, "DRY RUN")
         self.sub_title = "DRY RUN" if self.dry_run else ""
@@ -178,10 +184,18 @@ class WizardApp(App[int]):
 
     # --- session state -------------------------------------------------------------
 
-    def use_plan(self, plan: Plan, session_id: str | None = None, state: Any | None = None) -> None:
+    def use_plan(self, plan: Plan, session_id: str | None = None, state: Any | None = None, *, inspect: bool = False) -> None:
         self.plan = plan
         self.session_id = session_id
         self.statuses = step_statuses(plan, state)
+        self.reviewed = set(getattr(state, "reviewed", ()))
+        self.inspecting = inspect
+        self._refresh_context()
+
+    @property
+    def read_only(self) -> bool:
+        """Dry run, or a session opened with Inspect: apply keys are hidden, not dead."""
+        return self.dry_run or self.inspecting
 
     # --- engine runs -----------------------------------------------------------------
 
@@ -193,10 +207,15 @@ class WizardApp(App[int]):
         """
         assert self.backend is not None and self.plan is not None
         engine = self.backend.engine(lambda event: reply_to.post_message(EngineEventMessage(event)))
+        reviewed = set(self.reviewed)
         session_id = self.session_id
         if session_id is None:
             session_id = engine.start(self.plan).id
             self.call_from_thread(setattr, self, "session_id", session_id)
+        if reviewed:
+            from v6wizard.engine.review import acknowledge_review
+
+            acknowledge_review(self.backend.journal, engine.state(session_id), self.plan, reviewed)
         try:
             if verb == "apply":
                 engine.apply(session_id, only=[step] if step else None, until=until)
@@ -216,6 +235,7 @@ class WizardApp(App[int]):
     def _record_state(self, state: Any) -> None:
         if self.plan is not None:
             self.statuses = step_statuses(self.plan, state)
+            self.reviewed |= set(getattr(state, "reviewed", ()))
 
     @property
     def engine_running(self) -> bool:
@@ -237,7 +257,7 @@ class WizardApp(App[int]):
             from v6wizard.aws.errors import translate
 
             error = translate(error, self.target) if error is not None else V6WizardError("The task failed.")
-        title, text = error_title(error), str(error)
+        title, text = error_title(error), error.for_face("tui")
         self.push_screen(ErrorDialog(title, text, next_step=_next_step(event.worker.group, self.session_id)))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
