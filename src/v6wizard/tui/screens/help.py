@@ -120,7 +120,10 @@ def _keys(screen: Screen[Any]) -> tuple[list[KeyRow], list[KeyRow]]:
         if place not in rows:
             rows[place] = ([], _what_it_does(active), active.enabled)
             order.append(place)
-        key = screen.app.get_key_display(active.binding)
+        elif active.binding.show:  # of several keys for one action, the footer's one describes it
+            rows[place] = (rows[place][0], _what_it_does(active), active.enabled)
+        # Each key as itself: a display override (F1 shown as "?") would hide the key it stands for.
+        key = screen.app.get_key_display(Binding(active.binding.key, active.binding.action))
         if key not in rows[place][0]:
             rows[place][0].append(key)
 
