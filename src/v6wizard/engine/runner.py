@@ -281,7 +281,7 @@ class Engine:
                 if dep not in ids and state.action(dep).status not in ("applied", "skipped"):
                     earlier = plan.action(dep).step
                     raise InvalidOption(
-                        f"{action.id} needs {dep} (step {earlier}) applied first.",
+                        f"Step {action.step} needs step {earlier} applied first ({action.id} depends on {dep}).",
                         hints={
                             "cli": f"Apply that step too, e.g. --until {action.step}.",
                             "tui": f"Apply step {earlier} first (open it from the plan), or apply every step in order with Apply all (A).",
