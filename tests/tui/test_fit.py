@@ -160,8 +160,8 @@ async def test_summary_names_changes_in_words_and_wraps_at_80_columns() -> None:
             f"Associate an Amazon-provided /56 with VPC {fixed.VPC} (prod-main)",
             f"Create an egress-only internet gateway for VPC {fixed.VPC} (prod-main)",
         ]
-        assert changes.rows[0].result == "Association id vpc-cidr-assoc-0v6; IPv6 CIDR block 2600:1f18:abcd:1200::/56"
-        assert changes.rows[1].result == "Egress-only internet gateway id eigw-0abc0000000001"
+        assert changes.rows[0].result == "Association id: vpc-cidr-assoc-0v6\nIPv6 CIDR block: 2600:1f18:abcd:1200::/56"
+        assert changes.rows[1].result == "Egress-only internet gateway id: eigw-0abc0000000001"
         body = app.screen.query_one("#summary-body")
         assert body.max_scroll_x == 0 and changes.region.right <= SMALL[0], "no horizontal scroll at 80 columns"
         text = "\n".join(changes.render_line(y).text for y in range(changes.size.height))

@@ -163,6 +163,7 @@ async def test_a_refusal_in_the_tui_names_no_cli_flag(build_app, demo) -> None:
         assert text.startswith("Step routes needs step vpc-cidr applied first")
         assert "Apply step vpc-cidr first (open it from the plan)" in text and "Apply all (A)" in text
         assert "--" not in text
+        assert str(app.screen.query_one("#error-next").content) == "Nothing was changed."
 
 
 def test_the_same_refusal_in_the_cli_keeps_its_flag_hint(access, emulator, tmp_path, monkeypatch) -> None:

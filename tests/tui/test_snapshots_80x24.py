@@ -204,8 +204,8 @@ def test_step_in_dry_run_at_80x24(snap_compare) -> None:
 
 def test_summary_at_80x24(snap_compare) -> None:
     """Summary at 80x24: each change in words with its VPC id ("Associate an Amazon-provided /56 with VPC
-    vpc-0a1b2c3d4e5f60001 (prod-main)"), what AWS returned ("Association id ...; IPv6 CIDR block ..."),
-    wrapped inside 80 columns, no horizontal scrollbar."""
+    vpc-0a1b2c3d4e5f60001 (prod-main)"), what AWS returned ("Association id: ...", "IPv6 CIDR block: ..."
+    one per line), wrapped inside 80 columns, no horizontal scrollbar."""
 
     async def show(pilot: Pilot) -> None:
         await connected(pilot)

@@ -25,7 +25,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerFailed, WorkerState
 
 from v6wizard.constants import DEFAULT_SCHEDULE, DEMO_SCHEDULE
-from v6wizard.errors import Cancelled, CredentialsError, V6WizardError
+from v6wizard.errors import BadInput, Cancelled, CredentialsError, V6WizardError
 from v6wizard.tui.backend import AccessFactory, Backend, default_access_factory
 from v6wizard.tui.messages import Connected, EngineEventMessage, RunFinished
 from v6wizard.tui.screens.base import ConnectionAware
@@ -258,7 +258,10 @@ class WizardApp(App[int]):
 
             error = translate(error, self.target) if error is not None else V6WizardError("The task failed.")
         title, text = error_title(error), error.for_face("tui")
-        self.push_screen(ErrorDialog(title, text, next_step=_next_step(event.worker.group, self.session_id)))
+        # A refusal (bad input) changed nothing: its own hint says what to do, not "fix the cause, then resume".
+        refused = event.worker.group == ENGINE_GROUP and isinstance(error, BadInput)
+        next_step = "Nothing was changed." if refused else _next_step(event.worker.group, self.session_id)
+        self.push_screen(ErrorDialog(title, text, next_step=next_step))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The palette offers every enabled binding of the current screen, so keys are discoverable there too."""

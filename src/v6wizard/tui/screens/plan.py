@@ -88,7 +88,8 @@ class PlanScreen(ReportsWorkerFailures, Screen[None]):
         for number, name in enumerate(STEP_ORDER, 1):
             step = plan.step(name)
             attention = sum(1 for f in step.findings if f.kind in ATTENTION)
-            findings = f"{len(step.findings)}" + (f" ({attention} to review)" if attention else "")
+            verdict = "reviewed" if name in self.app.reviewed else "to review"
+            findings = f"{len(step.findings)}" + (f" ({attention} {verdict})" if attention else "")
             table.add_row(str(number), step.title, str(len(step.actions)), findings, self.app.statuses.get(name, ""), key=name)
         if row > 0:
             table.move_cursor(row=row)

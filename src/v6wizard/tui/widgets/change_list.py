@@ -34,7 +34,7 @@ def change_rows(entries: list[JournalEntry], plan: Plan | None) -> list[ChangeRo
     rows: list[ChangeRow] = []
     for entry in entries:
         if entry.kind == "outcome":
-            result = "; ".join(f"{field_words(k)} {v}" for k, v in entry.outputs.items()) or str(entry.data.get("note", "done"))
+            result = "\n".join(f"{field_words(k)}: {v}" for k, v in entry.outputs.items()) or str(entry.data.get("note", "done"))
         elif entry.kind == "failure":
             result = f"failed: {entry.error_message or entry.error_code}".strip()
         else:
@@ -68,11 +68,14 @@ class ChangeList(Static):
     def show(self, rows: list[ChangeRow]) -> None:
         self.rows = rows
         table = Table(expand=True, show_edge=False, pad_edge=False, header_style="bold")
-        table.add_column("Step", ratio=1, overflow="fold")
-        table.add_column("Change", ratio=3, overflow="fold")
-        table.add_column("AWS returned", ratio=2, overflow="fold")
+        table.add_column("Step", ratio=2, overflow="fold")
+        table.add_column("Change", ratio=5, overflow="fold")
+        table.add_column("AWS returned", ratio=5, overflow="fold")
+        previous = ""
         for row in rows:
-            table.add_row(row.step, row.change, row.result)
+            # The step is named on its first change only: a column of "Subnet /64s" said nothing new.
+            table.add_row(row.step if row.step != previous else "", row.change, row.result)
+            previous = row.step
         if not rows:
             table.add_row("", "Nothing was changed in this session.", "")
         self.update(table)
