@@ -178,3 +178,15 @@ def test_the_same_refusal_in_the_cli_keeps_its_flag_hint(access, emulator, tmp_p
     assert result.exit_code == 2, result.output
     assert "Step routes needs step vpc-cidr applied first" in result.stderr
     assert "Apply that step too, e.g. --until routes." in result.stderr
+
+
+def test_the_clis_yes_is_its_acknowledgement(demo, emulator, tmp_path, monkeypatch) -> None:
+    """`apply --yes` journals the review of the steps it applies, so the wizard later reads them as Reviewed."""
+    import json
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL", emulator.endpoint)
+    journal = str(tmp_path / "j.sqlite3")
+    common = ["--region", "us-east-1", "--journal", journal]
+    result = CliRunner().invoke(cli, ["apply", "--vpc-id", demo.vpc_id, "--until", "security-groups", "--yes", "--output", "json", *common])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["reviewed"] == ["security-groups"]
