@@ -190,3 +190,17 @@ async def test_help_lists_the_screens_keys_and_closes() -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), what="help on the plan")
         assert app.screen.heading == "Plan"
         assert "Apply all" in {what.split(":")[0] for _, what, _ in app.screen.screen_keys}
+
+
+async def test_f1_on_a_dialog_explains_the_dialog() -> None:
+    app = FixedApp()
+    async with app.run_test(size=SMALL) as pilot:
+        await connected(pilot)
+        app.push_screen(TypedConfirmDialog("Apply Subnets?", "3 change(s)", accepted=("subnets",)))
+        await pilot.pause()
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), what="help over the dialog")
+        assert app.screen.heading == "Confirmation"
+        assert any(what.startswith("Cancel") for _, what, _ in app.screen.screen_keys)
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: isinstance(app.screen, TypedConfirmDialog), what="back on the dialog")

@@ -51,7 +51,9 @@ class WizardApp(App[int]):
     CSS_PATH = [STYLES / "wizard.tcss"]
     BINDINGS = [
         Binding("ctrl+t", "toggle_theme", "Theme", id="app.toggle-theme", show=False, tooltip="Switch between the light and dark theme."),
-        Binding("f1,question_mark", "help", "Help", key_display="?", id="app.help", tooltip="What this screen is for, and its keys (also F1)."),
+        Binding("question_mark", "help", "Help", key_display="?", id="app.help", tooltip="What this screen is for, and its keys (also F1)."),
+        # F1 has priority so it also works in a dialog and while an input has focus (where ? is typed).
+        Binding("f1", "help", "Help", id="app.help-f1", show=False, priority=True, tooltip="What this screen is for, and its keys."),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, tooltip="Quit; during an apply, asks and stops after the current action."),
         Binding("ctrl+c", "quit", "Quit", id="app.interrupt", show=False, priority=True, tooltip="Same as ctrl+q."),
     ]
@@ -281,7 +283,9 @@ class WizardApp(App[int]):
     def action_help(self) -> None:
         from v6wizard.tui.screens.help import HelpScreen
 
-        if not isinstance(self.screen, HelpScreen):
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)  # F1 (a priority key) reaches the app before the help's own close key
+        else:
             self.push_screen(HelpScreen(self.screen))
 
     def action_toggle_theme(self) -> None:

@@ -63,6 +63,19 @@ SCREEN_HELP: dict[str, tuple[str, str]] = {
         "What this session changed, read from the journal: each resource in words with the ids AWS "
         "returned, the session id, and the command that undoes everything later.",
     ),
+    "TypedConfirmDialog": (
+        "Confirmation",
+        "Lists what will change. Type the word it asks for and press enter to go ahead; anything "
+        "else changes nothing. Page up and page down scroll a long list.",
+    ),
+    "ReviewDialog": (
+        "Review",
+        "Findings the plan leaves to you: rules it will not translate, routes it will not overwrite. "
+        "Check each one, then mark them reviewed; you are asked once per step.",
+    ),
+    "ConfirmDialog": ("Question", "Answer yes or no; no (or escape) changes nothing."),
+    "ErrorDialog": ("Error", "What failed, in one sentence, and what to do next."),
+    "MfaDialog": ("MFA code", "The profile assumes a role that needs an MFA code; it goes to AWS and is never stored."),
 }
 
 BASE_ACTIONS = {binding.action for binding in Screen.BINDINGS if isinstance(binding, Binding)}

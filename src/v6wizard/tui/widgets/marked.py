@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from rich.segment import Segment
-from textual.content import Content
 from textual.strip import Strip
 from textual.widgets import RadioButton, SelectionList
 
@@ -31,7 +30,7 @@ class CheckList(SelectionList[str]):
         segments = list(line)
         if len(segments) < 3:
             return line
-        ticked = self.get_option_at_index(index).value in self._selected
+        ticked = self.get_option_at_index(index).value in self.selected
         marks = ("[", "x" if ticked else " ", "]")
         return Strip([Segment(mark, seg.style, seg.control) for mark, seg in zip(marks, segments)] + segments[3:], line.cell_length)
 
@@ -50,9 +49,17 @@ class CheckList(SelectionList[str]):
 
 
 class MarkedRadioButton(RadioButton):
-    """A RadioButton drawn `(•)` when chosen and `( )` when not."""
+    """A RadioButton drawn `(•)` when chosen and `( )` when not (through ToggleButton's BUTTON_* class variables)."""
 
-    @property
-    def _button(self) -> Content:
-        style = self.get_visual_style("toggle--button")
-        return Content.assemble(("(", style), ("•" if self.value else " ", style), (")", style))
+    BUTTON_LEFT = "("
+    BUTTON_RIGHT = ")"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._mark(self.value)
+
+    def watch_value(self, value: bool) -> None:
+        self._mark(value)
+
+    def _mark(self, value: bool) -> None:
+        self.BUTTON_INNER = "•" if value else " "
