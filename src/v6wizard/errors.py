@@ -7,22 +7,40 @@ else may escape to a user as a traceback.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Literal
+
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 
 
+Face = Literal["cli", "tui"]
+"""Who shows an error: the CLI's flags and the TUI's keys are different ways out of the same refusal."""
+
+
 class V6WizardError(Exception):
-    """Base class: a message meant for a person, and the exit code that goes with it."""
+    """Base class: a message meant for a person, and the exit code that goes with it.
+
+    `hints` holds what to do next in each face's own terms (a flag for the CLI, a key
+    for the TUI), so a refusal is written once and neither face shows the other's
+    controls. `str()` is the CLI's sentence; the TUI asks `for_face("tui")`.
+    """
 
     exit_code = EXIT_FAILED
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, hints: Mapping[Face, str] | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.hints: dict[Face, str] = dict(hints or {})
+
+    def for_face(self, face: Face) -> str:
+        """The message followed by `face`'s hint, if it has one."""
+        hint = self.hints.get(face, "")
+        return f"{self.message} {hint}" if hint else self.message
 
     def __str__(self) -> str:
-        return self.message
+        return self.for_face("cli")
 
 
 class BadInput(V6WizardError):

@@ -9,7 +9,7 @@ from textual.widgets import DataTable, Input
 from tui.helpers import wait_for
 from v6wizard.core.plan import STEP_ORDER
 from v6wizard.tui.screens.choose import ChooseScreen
-from v6wizard.tui.screens.dialogs import TypedConfirmDialog
+from v6wizard.tui.screens.dialogs import ReviewDialog, TypedConfirmDialog
 from v6wizard.tui.screens.plan import PlanScreen
 from v6wizard.tui.screens.start import StartScreen
 from v6wizard.tui.screens.step import StepScreen
@@ -43,7 +43,11 @@ async def open_step(pilot: Any, step: str) -> None:
 
 
 async def confirm_typed(pilot: Any, word: str) -> None:
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, TypedConfirmDialog), what="the confirmation dialog")
+    """Type `word` in the apply confirmation; a review dialog asked first (once per step) is marked reviewed."""
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, (TypedConfirmDialog, ReviewDialog)), what="the confirmation dialog")
+    if isinstance(pilot.app.screen, ReviewDialog):
+        await pilot.press("v")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, TypedConfirmDialog), what="the confirmation after the review")
     await pilot.press(*word, "enter")
 
 

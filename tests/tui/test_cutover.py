@@ -80,7 +80,7 @@ async def test_full_demo_migration_through_cutover(build_app, demo, access) -> N
         assert sorted(p.function for p in panels) == demo.function_names
         assert all("100%" in p.stage_text for p in panels)
         await pilot.press("s")
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "SummaryScreen" and app.screen.query_one("#changes").row_count > 10, what="the summary")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "SummaryScreen" and len(app.screen.query_one("#changes").rows) > 10, what="the summary")
         assert f"v6wizard rollback {app.session_id} --yes" in str(app.screen.query_one("#summary-howto").content)
     assert dual_stack_functions(access, demo.function_names) == demo.function_names
     for name in demo.function_names:

@@ -29,7 +29,7 @@ async def connected(pilot: Pilot) -> None:
 def test_start_with_an_interrupted_session(snap_compare) -> None:
     """Start: header, the context line (account 123456789012, us-east-1, profile prod), one interrupted
     session of vpc-0a1b2c3d4e5f60001 in the table, the dry-run switch off, the journal path, and the
-    footer with New migration, Resume, Roll back, Inspect, Dry run, Connect."""
+    footer with New migration, Resume, Roll back, Inspect, Dry run, Quit, Help (Connect is in the palette)."""
     assert snap_compare(FixedApp(), terminal_size=SIZE, run_before=connected)
 
 
@@ -93,7 +93,7 @@ def test_step_preview_of_security_groups(snap_compare) -> None:
 
 
 def test_step_in_dry_run_disables_apply(snap_compare) -> None:
-    """Step 1 in dry run: the status line says DRY RUN: preview only, and Apply, Skip and Roll back are dimmed in the footer."""
+    """Step 1 in dry run: the status line says DRY RUN: preview only, and Apply, Skip and Roll back are not in the footer."""
 
     async def show(pilot: Pilot) -> None:
         await connected(pilot)

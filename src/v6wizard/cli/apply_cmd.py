@@ -31,7 +31,7 @@ from v6wizard.cli.plan_options import plan_options
 @cutover_options
 @click.option("--only", "only", multiple=True, metavar="STEP[,STEP]", help="Apply only these steps.")
 @click.option("--until", "until", default=None, metavar="STEP", help="Apply the steps up to and including this one.")
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation (required when not on a terminal).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (required when not on a terminal); it also acknowledges the plan's findings to review.")
 @click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True, help="json prints one document with the session state on stdout.")
 @click.option("--dry-run", is_flag=True, help="Show the calls the run would make; change nothing.")
 @api_rate_option
@@ -43,6 +43,7 @@ def apply(vpc_id: str | None, plan_file: Path | None, only: tuple[str, ...], unt
 def _apply(vpc_id: str | None, plan_file: Path | None, only: list[str], until: str | None, yes: bool, output: str, dry_run: bool, profile: str | None, region: str | None, endpoint_url: str | None, journal_spec: str | None, flags: dict[str, Any]) -> int:
     from v6wizard.aws.session import AwsAccess, AwsTarget
     from v6wizard.cli.common import open_cli_journal
+    from v6wizard.engine.review import acknowledge_review
     from v6wizard.engine.steps import select_steps
     from v6wizard.errors import BadInput
 
@@ -80,6 +81,8 @@ def _apply(vpc_id: str | None, plan_file: Path | None, only: list[str], until: s
         raise
     with engine_for(access, journal, output, settings) as engine:
         session = engine.start(the_plan)
+        # Confirming (or --yes) is the CLI's acknowledgement of the findings to review, as the TUI's review dialog is.
+        acknowledge_review(journal, engine.state(session.id), the_plan, steps)
         engine.apply(session.id, only=only or None, until=until)
         return finish(engine, session.id, output)
 

@@ -90,7 +90,7 @@ def _open(session_id: str, profile: str | None, region: str | None, endpoint_url
 @click.command()
 @aws_options
 @click.argument("session_id", metavar="SESSION")
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation (required when not on a terminal).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (required when not on a terminal); it also acknowledges the findings to review.")
 @click.option("--force-unlock", is_flag=True, help="Take the VPC's lock even though another run holds it (asks first).")
 @cutover_options
 @click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -106,6 +106,7 @@ def resume(session_id: str, yes: bool, force_unlock: bool, output: str, dry_run:
 
 def _resume(session_id: str, yes: bool, force_unlock: bool, output: str, dry_run: bool, profile: str | None, region: str | None, endpoint_url: str | None, journal_spec: str | None, given: dict[str, Any]) -> int:
     from v6wizard.cli.apply_cmd import confirm, engine_for, finish
+    from v6wizard.engine.review import acknowledge_review
     from v6wizard.engine.runner import journaled_cutover_settings
     from v6wizard.engine.settings_journal import ignored_sentence
 
@@ -129,6 +130,8 @@ def _resume(session_id: str, yes: bool, force_unlock: bool, output: str, dry_run
         confirm(yes, f"Break the lock on {session.vpc_id} ({who})? Only do this if that run is dead.")
     confirm(yes, f"Resume session {session_id} ({session.status}) on {session.vpc_id}?")
     with engine_for(access, journal, output, settings) as engine:
+        # Confirming (or --yes) acknowledges the findings to review of the steps still to run.
+        acknowledge_review(journal, engine.state(session_id), journal.plan(session_id))
         engine.resume(session_id, force_unlock=force_unlock)
         return finish(engine, session_id, output)
 

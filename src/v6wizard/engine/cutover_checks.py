@@ -137,8 +137,11 @@ class CutoverChecks:
         firing = sorted(name for name, state in states.items() if state == "ALARM")
         if firing and not ignore_alarms:
             raise CutoverRefused(
-                f"The alarm(s) {', '.join(firing)} are in ALARM before the cutover of {where} started; "
-                "wait until they clear, or pass --ignore-alarms (TUI: 'Ignore alarms') for a hotfix."
+                f"The alarm(s) {', '.join(firing)} are in ALARM before the cutover of {where} started.",
+                hints={
+                    "cli": "Wait until they clear, or pass --ignore-alarms for a hotfix.",
+                    "tui": "Wait until they clear, then apply the cutover step again.",
+                },
             )
 
     def _creatable(
@@ -147,12 +150,11 @@ class CutoverChecks:
         """The version a missing alias would be created on; refused unless `create_alias`."""
         old = old_hint if old_hint and old_hint.isdigit() and old_hint != new_version else self._previous(function, new_version)
         if not create_alias or old is None:
-            way_out = (
-                f"pass --create-alias (TUI: 'Create alias') to create it on version {old} first"
-                if old
-                else "create the alias on the version that serves traffic now"
+            by_hand = "Create the alias on the version that serves traffic now, then apply the cutover step again."
+            raise CutoverRefused(
+                f"{function} has no alias {alias_name!r} to shift traffic on.",
+                hints={"cli": f"Pass --create-alias to create it on version {old} first." if old else by_hand, "tui": by_hand},
             )
-            raise CutoverRefused(f"{function} has no alias {alias_name!r} to shift traffic on; {way_out}.")
         return old
 
     def _previous(self, function: str, new_version: str) -> str | None:
@@ -171,9 +173,12 @@ class CutoverChecks:
         if repair is None:
             extra = next(iter(alias.weights))
             raise CutoverRefused(
-                f"Alias {alias.function}:{alias.name} is still split ({alias.describe()}), left over from an earlier "
-                f"shift; pass --repair-alias finalize to move it to version {extra}, or --repair-alias reset "
-                f"to return it to version {alias.version} (TUI: 'Repair alias')."
+                f"Alias {alias.function}:{alias.name} is still split ({alias.describe()}), left over from an earlier shift.",
+                hints={
+                    "cli": f"Pass --repair-alias finalize to move it to version {extra}, or --repair-alias reset "
+                    f"to return it to version {alias.version}.",
+                    "tui": f"Move it to one version (version {extra} or {alias.version}) in the Lambda console, then apply the cutover step again.",
+                },
             )
         return next(iter(alias.weights)) if repair == "finalize" else alias.version
 

@@ -316,9 +316,13 @@ class Engine:
             for dep in action.after_actions:
                 # A step the operator chose to skip counts as settled for the steps after it.
                 if dep not in ids and state.action(dep).status not in ("applied", "skipped"):
+                    earlier = plan.action(dep).step
                     raise InvalidOption(
-                        f"{action.id} needs {dep} (step {plan.action(dep).step}) applied first; "
-                        f"apply that step too, e.g. --until {action.step}."
+                        f"Step {action.step} needs step {earlier} applied first ({action.id} depends on {dep}).",
+                        hints={
+                            "cli": f"Apply that step too, e.g. --until {action.step}.",
+                            "tui": f"Apply step {earlier} first (open it from the plan), or apply every step in order with Apply all (A).",
+                        },
                     )
 
     @staticmethod

@@ -20,6 +20,8 @@ StepStatus = Literal["planned", "applied", "rolled-back", "failed", "skipped", "
 SKIP_NOTE = "skip-step"
 """`data["note"]` of the journal note that marks a step skipped (`data["step"]`)."""
 RUN_NOTE = "run"
+REVIEWED_NOTE = "reviewed"
+"""`data["note"]` of the note that acknowledges the findings to review of `data["steps"]` (see core/review.py)."""
 CUTOVER_SETTINGS_NOTE = "cutover-settings"
 """A note carrying the CutoverSettings a run was given, so a resume keeps them."""
 """`data["note"]` of the note that records what an apply or rollback was asked to do."""
@@ -68,6 +70,8 @@ class SessionState(BaseModel):
 
     session: SessionInfo
     steps: list[StepState]
+    reviewed: list[str] = Field(default_factory=list)
+    """Steps whose findings to review the operator acknowledged (a journal note, from either face)."""
     _actions: dict[str, ActionState] = PrivateAttr(default_factory=dict)
     """Actions by id, made on first use (the engine looks up every action of a step)."""
 
@@ -112,9 +116,13 @@ def derive_state(plan: Plan, session: SessionInfo, entries: list[JournalEntry]) 
     for action in plan.actions():
         actions[action.id] = ActionState(id=action.id, step=action.step, title=action.title)
     skipped: set[str] = set()
+    reviewed: list[str] = []
     for entry in entries:
         if entry.kind == "note" and entry.data.get("note") == SKIP_NOTE:
             skipped.add(str(entry.data.get("step")))
+            continue
+        if entry.kind == "note" and entry.data.get("note") == REVIEWED_NOTE:
+            reviewed.extend(str(step) for step in entry.data.get("steps", []) if step not in reviewed)
             continue
         state = actions.get(entry.action_id)
         if state is None or entry.kind not in ("intent", "outcome", "failure"):
@@ -157,4 +165,4 @@ def derive_state(plan: Plan, session: SessionInfo, entries: list[JournalEntry]) 
         has_conflict = any(f.kind in ("conflict", "blocker") for f in plan_step.findings)
         step.status = _step_status(step, name in skipped, has_conflict)
         steps.append(step)
-    return SessionState(session=session, steps=steps)
+    return SessionState(session=session, steps=steps, reviewed=reviewed)

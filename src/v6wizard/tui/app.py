@@ -25,7 +25,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerFailed, WorkerState
 
 from v6wizard.constants import DEFAULT_SCHEDULE, DEMO_SCHEDULE
-from v6wizard.errors import Cancelled, CredentialsError, CutoverAborted, V6WizardError
+from v6wizard.errors import BadInput, Cancelled, CredentialsError, CutoverAborted, V6WizardError
 from v6wizard.tui.backend import AccessFactory, Backend, default_access_factory
 from v6wizard.tui.messages import Connected, EngineEventMessage, RunFinished
 from v6wizard.tui.screens.base import ConnectionAware
@@ -50,7 +50,10 @@ class WizardApp(App[int]):
     TITLE = "v6wizard"
     CSS_PATH = [STYLES / "wizard.tcss"]
     BINDINGS = [
-        Binding("ctrl+t", "toggle_theme", "Theme", id="app.toggle-theme", tooltip="Switch between the light and dark theme."),
+        Binding("ctrl+t", "toggle_theme", "Theme", id="app.toggle-theme", show=False, tooltip="Switch between the light and dark theme."),
+        Binding("question_mark", "help", "Help", key_display="?", id="app.help", tooltip="What this screen is for, and its keys (also F1)."),
+        # F1 has priority so it also works in a dialog and while an input has focus (where ? is typed).
+        Binding("f1", "help", "Help", id="app.help-f1", show=False, priority=True, tooltip="What this screen is for, and its keys."),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, tooltip="Quit; during an apply, asks and stops after the current action."),
         Binding("ctrl+c", "quit", "Quit", id="app.interrupt", show=False, priority=True, tooltip="Same as ctrl+q."),
     ]
@@ -85,9 +88,13 @@ class WizardApp(App[int]):
         self.plan: Plan | None = None
         self.session_id: str | None = None
         self.statuses: dict[str, str] = {}
+        """Step name -> planned/applied/rolled-back/failed/skipped/conflict for the current session."""
         self.session_state: Any | None = None
         """The session's SessionState as of the last run (None before a session); previews read its outputs."""
-        """Step name -> planned/applied/rolled-back/failed/skipped/conflict for the current session."""
+        self.inspecting = False
+        """The plan is a session opened with Inspect: read-only, like a dry run."""
+        self.reviewed: set[str] = set()
+        """Steps whose findings to review the operator acknowledged (journaled with the session's next run)."""
         self.set_reactive(WizardApp.dry_run, dry_run)
         self.freeze_heap = False
         """Set by run_app (one app per process): the connect worker then freezes what it loaded, see freeze_start_up_heap."""
@@ -114,6 +121,8 @@ class WizardApp(App[int]):
             parts.append(f"endpoint {target.endpoint_url}")
         if self.demo:
             parts.insert(0, "DEMO")
+        if self.inspecting:
+            parts.insert(0, "INSPECT")
         if self.dry_run:
             parts.insert(0, "DRY RUN")
         self.sub_title = "DRY RUN" if self.dry_run else ""
@@ -179,11 +188,19 @@ class WizardApp(App[int]):
 
     # --- session state -------------------------------------------------------------
 
-    def use_plan(self, plan: Plan, session_id: str | None = None, state: Any | None = None) -> None:
+    def use_plan(self, plan: Plan, session_id: str | None = None, state: Any | None = None, *, inspect: bool = False) -> None:
         self.plan = plan
         self.session_id = session_id
         self.session_state = state
         self.statuses = step_statuses(plan, state)
+        self.reviewed = set(getattr(state, "reviewed", ()))
+        self.inspecting = inspect
+        self._refresh_context()
+
+    @property
+    def read_only(self) -> bool:
+        """Dry run, or a session opened with Inspect: apply keys are hidden, not dead."""
+        return self.dry_run or self.inspecting
 
     # --- engine runs -----------------------------------------------------------------
 
@@ -195,10 +212,15 @@ class WizardApp(App[int]):
         """
         assert self.backend is not None and self.plan is not None
         engine = self.backend.engine(lambda event: reply_to.post_message(EngineEventMessage(event)))
+        reviewed = set(self.reviewed)
         session_id = self.session_id
         if session_id is None:
             session_id = engine.start(self.plan).id
             self.call_from_thread(setattr, self, "session_id", session_id)
+        if reviewed:
+            from v6wizard.engine.review import acknowledge_review
+
+            acknowledge_review(self.backend.journal, engine.state(session_id), self.plan, reviewed)
         try:
             if verb == "apply":
                 engine.apply(session_id, only=[step] if step else None, until=until)
@@ -219,6 +241,7 @@ class WizardApp(App[int]):
         self.session_state = state
         if self.plan is not None:
             self.statuses = step_statuses(self.plan, state)
+            self.reviewed |= set(getattr(state, "reviewed", ()))
 
     @property
     def engine_running(self) -> bool:
@@ -243,8 +266,11 @@ class WizardApp(App[int]):
             from v6wizard.aws.errors import translate
 
             error = translate(error, self.target) if error is not None else V6WizardError("The task failed.")
-        title, text = error_title(error), str(error)
-        self.push_screen(ErrorDialog(title, text, next_step=_next_step(event.worker.group, self.session_id)))
+        title, text = error_title(error), error.for_face("tui")
+        # A refusal (bad input) changed nothing: its own hint says what to do, not "fix the cause, then resume".
+        refused = event.worker.group == ENGINE_GROUP and isinstance(error, BadInput)
+        next_step = "Nothing was changed." if refused else _next_step(event.worker.group, self.session_id)
+        self.push_screen(ErrorDialog(title, text, next_step=next_step))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The palette offers every enabled binding of the current screen, so keys are discoverable there too."""
@@ -260,6 +286,14 @@ class WizardApp(App[int]):
                 binding.tooltip or binding.description,
                 partial(self.run_action, binding.action, active.node),
             )
+
+    def action_help(self) -> None:
+        from v6wizard.tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)  # F1 (a priority key) reaches the app before the help's own close key
+        else:
+            self.push_screen(HelpScreen(self.screen))
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"

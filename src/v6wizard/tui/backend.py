@@ -100,6 +100,12 @@ class Backend:
     def session_plan(self, session_id: str) -> Plan:
         return self.journal.plan(session_id)
 
+    def resume_scope(self, session_id: str) -> list[str]:
+        """The steps resuming the session would apply, so their findings can be reviewed first."""
+        from v6wizard.engine.review import resume_scope
+
+        return resume_scope(self.journal.entries(session_id))
+
     # --- discovery and planning ----------------------------------------------
 
     @property

@@ -17,6 +17,7 @@ from v6wizard.core.schedule import parse_schedule
 from v6wizard.errors import InvalidOption
 from v6wizard.tui.messages import DiscoveryProgress, InventoryLoaded, OverviewLoaded, PlanReady
 from v6wizard.tui.widgets.context_bar import ContextBar
+from v6wizard.tui.widgets.marked import CheckList
 from v6wizard.tui.widgets.options_form import OptionsForm
 from v6wizard.tui.screens.base import ReportsWorkerFailures
 from v6wizard.tui.widgets.footer import WizardFooter
@@ -63,10 +64,10 @@ class ChooseScreen(ReportsWorkerFailures, Screen[None]):
             with Horizontal(id="picks", classes="-empty"):
                 with Vertical():
                     yield Label("Subnets to migrate", classes="section-title")
-                    yield SelectionList[str](id="subnets")
+                    yield CheckList(id="subnets")
                 with Vertical():
                     yield Label("Functions to migrate", classes="section-title")
-                    yield SelectionList[str](id="functions")
+                    yield CheckList(id="functions")
             yield OptionsForm(id="options")
         yield WizardFooter()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -13,6 +13,8 @@ from textual.widgets import DataTable, Header, Label, Static
 
 from v6wizard.core.plan import STEP_ORDER
 from v6wizard.tui.messages import EngineEventMessage, RunFinished
+from v6wizard.core.review import unreviewed
+from v6wizard.tui.review_gate import after_review, review_heading
 from v6wizard.tui.screens.base import ReportsWorkerFailures
 from v6wizard.tui.screens.dialogs import TypedConfirmDialog
 from v6wizard.tui.screens.export_offer import EXPORT_BINDING, OffersExport
@@ -37,6 +39,7 @@ class PlanScreen(OffersExport, ReportsWorkerFailures, Screen[None]):
         Binding("A", "apply_all", "Apply all", id="plan.apply-all", tooltip="Apply every step up to the functions, in order (asks first); the cutover has its own screen."),
         Binding("s", "summary", "Summary", id="plan.summary", tooltip="What changed, the session id and how to roll back later."),
         EXPORT_BINDING,
+        Binding("v", "mark_reviewed", "Mark reviewed", id="plan.reviewed", show=False, tooltip="Acknowledge the findings listed under \"Needs your review\" (asked once per step before applying)."),
         Binding("escape", "back", "Back", id="plan.back", tooltip="Back to choosing."),
     ]
 
@@ -60,8 +63,17 @@ class PlanScreen(OffersExport, ReportsWorkerFailures, Screen[None]):
     def on_mount(self) -> None:
         self.refresh_plan()
         self.query_one("#steps", DataTable).focus()
-        if self._run is not None:
+        if self._run == "resume":
+            self._resume_after_review()
+        elif self._run is not None:
             self.app.run_engine(self._run, self)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="resume-scope")
+    def _resume_after_review(self) -> None:
+        """Read which steps the resume runs (the journal), then ask for their review before it starts."""
+        assert self.app.backend is not None and self.app.session_id is not None
+        steps = self.app.backend.resume_scope(self.app.session_id)
+        self.app.call_from_thread(after_review, self.app, steps, lambda: self.app.run_engine("resume", self))
 
     def on_screen_resume(self) -> None:
         self.refresh_plan()
@@ -78,11 +90,13 @@ class PlanScreen(OffersExport, ReportsWorkerFailures, Screen[None]):
         for number, name in enumerate(STEP_ORDER, 1):
             step = plan.step(name)
             attention = sum(1 for f in step.findings if f.kind in ATTENTION)
-            findings = f"{len(step.findings)}" + (f" ({attention} to review)" if attention else "")
+            verdict = "reviewed" if name in self.app.reviewed else "to review"
+            findings = f"{len(step.findings)}" + (f" ({attention} {verdict})" if attention else "")
             table.add_row(str(number), step.title, str(len(step.actions)), findings, self.app.statuses.get(name, ""), key=name)
         if row > 0:
             table.move_cursor(row=row)
         findings = [f for f in plan.findings if f.kind in ATTENTION]
+        self.query_one("#findings-title", Label).update(review_heading(plan, self.app.reviewed, read_only=self.app.read_only))
         self.query_one("#findings-title").display = bool(findings)
         widget = self.query_one("#findings", Static)
         widget.display = bool(findings)
@@ -113,14 +127,21 @@ class PlanScreen(OffersExport, ReportsWorkerFailures, Screen[None]):
         self.app.push_screen(SummaryScreen())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Apply all is shown disabled in dry run and while a run is going."""
-        if action == "apply_all" and (self.app.dry_run or self.app.engine_running):
+        """Apply all is hidden in dry run and Inspect, and shown disabled while a run is going."""
+        if action in ("apply_all", "mark_reviewed") and self.app.read_only:
+            return False
+        if action == "mark_reviewed":
+            return bool(self.app.plan and unreviewed(self.app.plan, self.app.reviewed))
+        if action == "apply_all" and self.app.engine_running:
             return None
         return True
 
+    def action_mark_reviewed(self) -> None:
+        after_review(self.app, None, lambda: self.notify("Findings marked reviewed."))
+
     def action_apply_all(self) -> None:
         plan = self.app.plan
-        if plan is None or self.app.dry_run or self.app.engine_running:
+        if plan is None or self.app.read_only or self.app.engine_running:
             return
         blocked = [f for f in plan.findings if f.kind == "blocker" and f.step != "cutover"]
         if blocked:
@@ -133,7 +154,11 @@ class PlanScreen(OffersExport, ReportsWorkerFailures, Screen[None]):
             f"In {plan.vpc_id} ({self.app.target.describe()}):\n{lines}",
             accepted=("apply",),
         )
-        self.app.push_screen(dialog, lambda ok: self.app.run_engine("apply", self, until="functions") if ok else None)
+        after_review(self.app, [s.name for s in pending], lambda: self.app.push_screen(dialog, self._apply_all_confirmed))
+
+    def _apply_all_confirmed(self, confirmed: bool | None) -> None:
+        if confirmed:
+            self.app.run_engine("apply", self, until="functions")
 
     @on(EngineEventMessage)
     def _engine_event(self, message: EngineEventMessage) -> None:

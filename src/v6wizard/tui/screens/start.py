@@ -33,7 +33,7 @@ class StartScreen(ReportsWorkerFailures, Screen[None]):
         Binding("b", "open_session('rollback')", "Roll back", id="start.rollback", tooltip="Undo everything the highlighted session changed."),
         Binding("i", "open_session('inspect')", "Inspect", id="start.inspect", tooltip="See the highlighted session's plan and step statuses."),
         Binding("d", "toggle_dry_run", "Dry run", id="start.dry-run", tooltip="Preview only: nothing can be applied."),
-        Binding("c", "connect", "Connect", id="start.connect", tooltip="Choose the AWS profile and region."),
+        Binding("c", "connect", "Connect", id="start.connect", show=False, tooltip="Choose the AWS profile and region."),
     ]
 
     def __init__(self) -> None:
@@ -63,6 +63,7 @@ class StartScreen(ReportsWorkerFailures, Screen[None]):
 
     def _dry_run_changed(self, dry_run: bool) -> None:
         self.query_one("#dry-run", Switch).value = dry_run
+        self.refresh_bindings()
 
     @on(Switch.Changed, "#dry-run")
     def _switch_changed(self, event: Switch.Changed) -> None:
@@ -92,6 +93,12 @@ class StartScreen(ReportsWorkerFailures, Screen[None]):
         if not self._sessions or table.cursor_row < 0:
             return None
         return self._sessions[min(table.cursor_row, len(self._sessions) - 1)].id
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Resume and Roll back are hidden in dry run (Inspect stays: it changes nothing)."""
+        if action == "open_session" and parameters and parameters[0] != "inspect" and self.app.dry_run:
+            return False
+        return True
 
     def action_toggle_dry_run(self) -> None:
         self.app.dry_run = not self.app.dry_run
@@ -144,5 +151,5 @@ class StartScreen(ReportsWorkerFailures, Screen[None]):
     def _session_loaded(self, message: PlanReady) -> None:
         from v6wizard.tui.screens.plan import PlanScreen
 
-        self.app.use_plan(message.plan, message.session_id, message.state)
+        self.app.use_plan(message.plan, message.session_id, message.state, inspect=message.then == "inspect")
         self.app.push_screen(PlanScreen(run=message.then if message.then != "inspect" else None))

@@ -16,6 +16,7 @@ from v6wizard.core.plan import STEP_ORDER
 from v6wizard.core.plan_view import NOTHING_KNOWN
 from v6wizard.engine.session_view import known_values
 from v6wizard.tui.messages import EngineEventMessage, RunFinished
+from v6wizard.tui.review_gate import after_review
 from v6wizard.tui.screens.dialogs import ConfirmDialog, TypedConfirmDialog
 from v6wizard.tui.widgets.context_bar import ContextBar
 from v6wizard.tui.widgets.preview import step_preview
@@ -85,14 +86,16 @@ class StepScreen(Screen[None]):
         self.query_one("#step-status", Static).update(f"Status: {status}{dry}")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Apply, skip and roll back are shown disabled in dry run and while a run is going."""
-        if action in MUTATING and (self.app.dry_run or self.app.engine_running):
+        """Apply, skip and roll back are hidden in dry run and Inspect, and shown disabled while a run is going."""
+        if action in MUTATING and self.app.read_only:
+            return False
+        if action in MUTATING and self.app.engine_running:
             return None
         return True
 
     def _refuse(self) -> bool:
-        if self.app.dry_run:
-            self.notify("Dry run: nothing can be applied. Turn dry run off on the start screen.", severity="warning")
+        if self.app.read_only:
+            self.notify("Read-only: nothing can be applied. Turn dry run off on the start screen.", severity="warning")
             return True
         if self.app.engine_running:
             self.notify("A run is already going; wait for it to finish.", severity="warning")
@@ -119,7 +122,7 @@ class StepScreen(Screen[None]):
             f"{len(step.actions)} change(s) in {plan.vpc_id} ({self.app.target.describe()}):\n{lines}{more}",
             accepted=(self.step_name, "apply"),
         )
-        self.app.push_screen(dialog, self._apply_confirmed)
+        after_review(self.app, [self.step_name], lambda: self.app.push_screen(dialog, self._apply_confirmed))
 
     def _apply_confirmed(self, confirmed: bool | None) -> None:
         if not confirmed:

@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import Header, Static
 
+from v6wizard.tui.widgets.change_list import ChangeList, change_rows
 from v6wizard.tui.widgets.context_bar import ContextBar
 from v6wizard.tui.screens.base import ReportsWorkerFailures
 from v6wizard.tui.screens.export_offer import EXPORT_BINDING, OffersExport
@@ -48,17 +49,15 @@ class SummaryScreen(OffersExport, ReportsWorkerFailures, Screen[None]):
         session_id = self.app.session_id or "?"
         yield Header()
         yield ContextBar(id="context")
-        with Vertical(id="summary-body"):
+        with VerticalScroll(id="summary-body"):
             yield Static(f"Session [b]{session_id}[/b]", id="summary-session", classes="section-title")
-            # Above the table, so a long list of changes never pushes the way back off the screen.
+            # Above the list, so a long list of changes never pushes the way back off the screen.
             yield Static(
                 f"To undo everything later:  [b]v6wizard rollback {session_id} --yes[/b]\n"
                 f"Journal: {self.app.journal_location or '?'}",
                 id="summary-howto",
             )
-            table: DataTable[str] = DataTable(id="changes", cursor_type="row", zebra_stripes=True)
-            table.add_columns("Step", "Change", "Ids AWS returned")
-            yield table
+            yield ChangeList(id="changes")
         yield WizardFooter()
 
     def on_mount(self) -> None:
@@ -77,21 +76,7 @@ class SummaryScreen(OffersExport, ReportsWorkerFailures, Screen[None]):
         self._show(message.entries)
 
     def _show(self, entries: list[JournalEntry]) -> None:
-        table = self.query_one("#changes", DataTable)
-        table.clear()
-        for entry in entries:
-            if entry.kind == "outcome":
-                result = ", ".join(str(v) for v in entry.outputs.values()) or "done"
-            elif entry.kind == "failure":
-                result = f"failed: {entry.error_code} {entry.error_message}".strip()
-            else:
-                continue
-            step, _, change = entry.action_id.partition(":")
-            if entry.phase == "rollback":
-                change = f"undo {change}"
-            table.add_row(step, change, result)
-        if table.row_count == 0:
-            table.add_row("", "Nothing was changed in this session.", "")
+        self.query_one("#changes", ChangeList).show(change_rows(entries, self.app.plan))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -20,9 +20,16 @@ from textual.widgets import Footer
 
 
 class WizardFooter(Footer):
-    """A Footer that recomposes only when the bindings it would show differ."""
+    """A Footer that recomposes only when the bindings it would show differ.
+
+    Compact, and without the command palette's key: at 80 columns the full form showed
+    five of a screen's keys and cut Quit off. The palette (ctrl+p) still opens, and the
+    help screen (?) names it with every key the footer leaves out.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("compact", True)
+        kwargs.setdefault("show_command_palette", False)
         super().__init__(*args, **kwargs)
         self._shown: tuple[Any, ...] | None = None
         self._pending = False

@@ -7,7 +7,9 @@ from collections.abc import Callable
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Input, Label, RadioButton, RadioSet, Switch
+from textual.widgets import Input, Label, RadioSet, Switch
+
+from v6wizard.tui.widgets.marked import MarkedRadioButton
 
 
 class OptionsForm(Vertical):
@@ -51,9 +53,9 @@ class OptionsForm(Vertical):
     def _source_row() -> Horizontal:
         return Horizontal(
             RadioSet(
-                RadioButton("Amazon /56", value=True, id="src-amazon"),
-                RadioButton("IPAM pool", id="src-ipam"),
-                RadioButton("BYOIP pool", id="src-byoip"),
+                MarkedRadioButton("Amazon /56", value=True, id="src-amazon"),
+                MarkedRadioButton("IPAM pool", id="src-ipam"),
+                MarkedRadioButton("BYOIP pool", id="src-byoip"),
                 id="cidr-source",
             ),
             Input(placeholder="pool id (IPAM or BYOIP)", id="pool-id", disabled=True),
@@ -77,7 +79,8 @@ class OptionsForm(Vertical):
             Label("Alias"),
             Input("live", id="alias", classes="short"),
             Label("Schedule"),
-            Input(self.app.default_schedule, id="schedule", classes="short"),
+            # Wide enough for the whole default schedule and the cursor after it.
+            Input(self.app.default_schedule, id="schedule", classes="schedule"),
             classes="option-row",
         )
 

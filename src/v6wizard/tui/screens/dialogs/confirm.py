@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 
 class ConfirmDialog(ModalScreen[bool]):
-    """Asks one question; `y`/enter on the yes button says yes, `n`/escape says no."""
+    """Asks one question; `y`/enter on the yes button says yes, `n`/escape says no.
+
+    The title and the buttons are docked (see the dialog styles), so a long question
+    scrolls between them and the buttons stay on screen at 80x24.
+    """
 
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes", tooltip="Answer yes."),
@@ -24,8 +28,9 @@ class ConfirmDialog(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self._title, classes="dialog-title")
-            yield Static(self._text, classes="dialog-text")
-            with Horizontal(classes="dialog-buttons"):
+            with VerticalScroll(classes="dialog-body"):
+                yield Static(self._text, classes="dialog-text")
+            with Horizontal(classes="dialog-buttons dialog-foot"):
                 yield Button(self._yes, id="yes", variant="warning")
                 yield Button(self._no, id="no", variant="primary")
 

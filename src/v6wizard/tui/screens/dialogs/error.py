@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 
 class ErrorDialog(ModalScreen[None]):
-    """Shows a failure; dismissed with enter or escape."""
+    """Shows a failure; dismissed with enter or escape. A long message scrolls; Close stays on screen."""
 
     BINDINGS = [Binding("escape,enter", "close", "Close", id="error.close", tooltip="Close this message.")]
 
@@ -21,10 +21,12 @@ class ErrorDialog(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title", id="error-title")
-            yield Static(self.message_text, classes="dialog-text", id="error-message")
-            if self._next_step:
-                yield Static(self._next_step, classes="dialog-hint", id="error-next")
-            yield Button("Close", id="close", variant="error")
+            with VerticalScroll(classes="dialog-body"):
+                yield Static(self.message_text, classes="dialog-text", id="error-message")
+                if self._next_step:
+                    yield Static(self._next_step, classes="dialog-hint", id="error-next")
+            with Horizontal(classes="dialog-buttons dialog-foot"):
+                yield Button("Close", id="close", variant="error")
 
     def on_mount(self) -> None:
         self.query_one(Button).focus()

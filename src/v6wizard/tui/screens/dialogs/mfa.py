@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
@@ -21,8 +21,14 @@ class MfaDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("MFA code", classes="dialog-title")
-            yield Static(self._prompt.strip() or "Enter the MFA code for this profile:", classes="dialog-text")
-            yield Input(placeholder="123456", id="mfa-code", restrict=r"[0-9]*", max_length=8, password=True)
+            with VerticalScroll(classes="dialog-body"):
+                yield Static(self._prompt.strip() or "Enter the MFA code for this profile:", classes="dialog-text")
+            with Vertical(classes="dialog-foot"):
+                yield Static("Enter sends the code; escape cancels.", classes="dialog-hint")
+                yield Input(placeholder="123456", id="mfa-code", restrict=r"[0-9]*", max_length=8, password=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#mfa-code", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip() or None)
