@@ -20,6 +20,7 @@ hourly processed bytes, and optionally a flow-log split) and the route tables.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -114,7 +115,7 @@ class Range(Model):
 
 
 class DayGb(Model):
-    """Processed GB of every NAT gateway of the VPC on one UTC day."""
+    """Processed GB of every NAT gateway of the VPC in one day of the window (named by the date it starts on)."""
 
     day: date
     gb: float
@@ -203,16 +204,19 @@ def nat_sources(nat_ids: Iterable[str], route_tables: list[RouteTable], subnet_i
 
 
 def daily_gb(readings: SavingsReadings) -> list[DayGb]:
-    """Every UTC day of the window with the GB all gateways processed on it (0 for a quiet day)."""
-    totals: dict[date, float] = {}
-    day = readings.window_start.date()
-    while day <= (readings.window_end - timedelta(microseconds=1)).date():
-        totals[day] = 0.0
-        day += timedelta(days=1)
+    """GB all gateways processed in each 24 hours of the window, from its start (0 for a quiet day).
+
+    Days are counted from the window's start rather than by calendar date, so a 14-day
+    window has 14 whole days and no partial ones at its ends.
+    """
+    count = max(1, math.ceil(readings.days - 1e-9))
+    totals = [0.0] * count
     for nat in readings.nats:
         for point in nat.hours:
-            totals[point.at.date()] = totals.get(point.at.date(), 0.0) + point.bytes / GB
-    return [DayGb(day=d, gb=gb) for d, gb in sorted(totals.items())]
+            index = int((point.at - readings.window_start).total_seconds() // 86400)
+            if 0 <= index < count:
+                totals[index] += point.bytes / GB
+    return [DayGb(day=(readings.window_start + timedelta(days=i)).date(), gb=gb) for i, gb in enumerate(totals)]
 
 
 def why_nat_stays(ipv4_only_services: list[str] | None) -> str:

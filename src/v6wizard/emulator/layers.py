@@ -3,7 +3,8 @@
 1. `ControlLayer`: request log, added latency, injected faults, and reset of every
    layer's state when moto's reset endpoint is called (`emulator.faults`,
    `emulator.requests`).
-2. Corrections, always on: CloudWatch percentiles, subnet association states,
+2. Corrections, always on: CloudWatch percentiles, GetMetricData pages, Logs Insights
+   stats queries, subnet association states,
    the default network ACL's IPv6 rules,
    Lambda PublishVersion returning the existing version when nothing changed.
 3. Strictness (strict=True): the AWS rules of DESIGN.md that moto does not enforce.
@@ -11,7 +12,9 @@
 
 from __future__ import annotations
 
+from v6wizard.emulator.cloudwatch_metric_data import CloudWatchMetricData
 from v6wizard.emulator.cloudwatch_p99 import CloudWatchPercentiles
+from v6wizard.emulator.logs_insights import LogsInsights
 from v6wizard.emulator.corrections import DefaultAclIpv6Correction, SubnetStateCorrection
 from v6wizard.emulator.faults import ControlLayer
 from v6wizard.emulator.server import Middleware
@@ -23,6 +26,8 @@ from v6wizard.emulator.wsgi import Layer
 def default_layers(strict: bool = True) -> list[Middleware]:
     """The middleware stack for `Emulator`, outermost first."""
     inner: list[Layer] = [CloudWatchPercentiles(), SubnetStateCorrection(), DefaultAclIpv6Correction(), LambdaLayer(strict=strict)]
+    # GetMetricData's pages and query limit, and Logs Insights stats queries (the savings reads).
+    inner += [CloudWatchMetricData(), LogsInsights()]
     if strict:
         inner.append(StrictEc2())
     control = ControlLayer(resets=[layer.reset for layer in inner])
