@@ -25,6 +25,7 @@ from v6wizard.core.savings import FlowSplit
 QUERY_TIMEOUT = 60.0
 """Seconds to wait for the Logs Insights query before stopping it."""
 POLL_INTERVAL = 1.0
+"""The longest wait between polls; the first waits are shorter (0.1 s, doubling), since small queries finish fast."""
 RESULT_LIMIT = 10_000
 """The most rows GetQueryResults returns."""
 _DONE = {"Complete", "Failed", "Cancelled", "Timeout", "Unknown"}
@@ -108,6 +109,7 @@ def read_flow_split(
 
 def _wait(logs: Any, query_id: str, timeout: float, poll_interval: float, cancel: threading.Event | None) -> dict[str, Any] | None:
     deadline = time.monotonic() + timeout
+    wait = min(0.1, poll_interval)
     while True:
         answer = logs.get_query_results(queryId=query_id)
         if answer.get("status") in _DONE:
@@ -116,7 +118,8 @@ def _wait(logs: Any, query_id: str, timeout: float, poll_interval: float, cancel
             logs.stop_query(queryId=query_id)
             check_cancel(cancel)
             return None
-        time.sleep(min(poll_interval, max(0.0, deadline - time.monotonic())))
+        time.sleep(min(wait, max(0.0, deadline - time.monotonic())))
+        wait = min(wait * 2, poll_interval)
 
 
 def attribute(rows: list[dict[str, str]], nats: Sequence[NatInterfaces], migrated_cidrs: Sequence[str]) -> list[FlowSplit]:

@@ -28,6 +28,9 @@ from v6wizard.core.savings import NatReading, SavingsEstimate, SavingsReadings, 
 from v6wizard.core.savings_render import RegionSavings
 
 
+SKIPPED_FLOW_LOGS = "Flow logs were not read here; `v6wizard savings --vpc-id {vpc_id}` splits the gateways' bytes with them when they exist."
+
+
 def window(days: int, now: datetime | None = None) -> tuple[datetime, datetime]:
     """The last `days` days, ending at the start of the current hour (whole 1-hour periods)."""
     end = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(minute=0, second=0, microsecond=0)
@@ -77,17 +80,23 @@ def read_vpc_savings(
     ipv4_only_services: list[str] | None = None,
     now: datetime | None = None,
     flow_timeout: float | None = None,
+    flow_logs: bool = True,
     cancel: threading.Event | None = None,
 ) -> SavingsEstimate:
-    """The estimate for the inventory's VPC; `migrated_subnet_ids` None means every subnet."""
+    """The estimate for the inventory's VPC; `migrated_subnet_ids` None means every subnet.
+
+    `flow_logs` False skips DescribeFlowLogs and the Logs Insights query (the plan's
+    section: a query scans, and bills, the logs on every plan).
+    """
     try:
-        return _vpc(access, inventory, days, prices, migrated_subnet_ids, ipv4_only_services, now, flow_timeout, cancel)
+        return _vpc(access, inventory, days, prices, migrated_subnet_ids, ipv4_only_services, now, flow_timeout, flow_logs, cancel)
     except Exception as exc:  # noqa: BLE001 - every failure becomes one user sentence
         raise translate(exc, access.target, doing=f"reading the NAT costs of {inventory.vpc.id}") from None
 
 
 def _vpc(access: AwsAccess, inventory: Inventory, days: int, prices: Prices | None, migrated: Iterable[str] | None,
-         ipv4_only: list[str] | None, now: datetime | None, flow_timeout: float | None, cancel: threading.Event | None) -> SavingsEstimate:
+         ipv4_only: list[str] | None, now: datetime | None, flow_timeout: float | None, flow_logs: bool,
+         cancel: threading.Event | None) -> SavingsEstimate:
     start, end = window(days, now)
     migrated = None if migrated is None else sorted(migrated)
     migrated_ids = [s.id for s in inventory.subnets] if migrated is None else migrated
@@ -103,8 +112,12 @@ def _vpc(access: AwsAccess, inventory: Inventory, days: int, prices: Prices | No
             interfaces = [interfaces_of(i) for i in items]
             ips_f = pool.submit(public_ips, ec2, items, cancel)
             kwargs = {"timeout": flow_timeout} if flow_timeout is not None else {}
-            splits_f = pool.submit(read_flow_split, ec2, logs, inventory.vpc.id, interfaces, cidrs, start, end, cancel=cancel, **kwargs)
-            hourly, ips, nat_splits = bytes_f.result(), ips_f.result(), splits_f.result()
+            if flow_logs:
+                nat_splits = pool.submit(read_flow_split, ec2, logs, inventory.vpc.id, interfaces, cidrs, start, end,
+                                         cancel=cancel, **kwargs).result()
+            else:
+                nat_splits = FlowLogResult([], SKIPPED_FLOW_LOGS.format(vpc_id=inventory.vpc.id))
+            hourly, ips = bytes_f.result(), ips_f.result()
         by_nat = {i.nat_id: i for i in interfaces}
         readings = [
             NatReading(nat_id=nat_id, public_ips=ips.get(nat_id, 0),

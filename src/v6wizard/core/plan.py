@@ -22,6 +22,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, Field
 
+from v6wizard.core.savings import SavingsEstimate
 from v6wizard.core.schedule import DEFAULT_SCHEDULE, Stage, parse_schedule
 
 StepName = Literal[
@@ -202,6 +203,8 @@ class Plan(Model):
     resource_digests: dict[str, str] = Field(default_factory=dict)
     """`Inventory.resource_digests()` of that inventory, for per-action drift checks."""
     created_at: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
+    savings: SavingsEstimate | None = None
+    """What the chosen subnets' NAT path costs and what IPv6 could take off it; not part of the fingerprint or the actions."""
 
     def step(self, name: str) -> Step:
         for step in self.steps:
