@@ -59,7 +59,8 @@ def put_flow_logs(access: AwsAccess, vpc_id: str, nat_ids: list[str], end: datet
     )
     nats = {n["NatGatewayId"]: n for n in ec2.describe_nat_gateways(NatGatewayIds=nat_ids)["NatGateways"]}
     sources = _function_addresses(ec2, vpc_id, nat_ids)
-    account = access.identity().account_id
+    # The VPC's owner, not access.identity(): that caches the caller, and the overview's own call would vanish.
+    account = ec2.describe_vpcs(VpcIds=[vpc_id])["Vpcs"][0]["OwnerId"]
     events: list[dict[str, Any]] = []
     # Hours inside the last 14 days only: CloudWatch Logs refuses older events.
     for index, nat_id in enumerate(nat_ids):
