@@ -73,12 +73,17 @@ def session_outcome(access: AwsAccess, journal: Any, session_id: str, *, days: i
     from v6wizard.aws.savings_metrics import read_nat_bytes
     from v6wizard.aws.savings_reads import window
 
+    from v6wizard.aws.errors import translate
+
     info, plan = journal.session(session_id), journal.plan(session_id)
     first, finished = session_times(plan, journal.entries(session_id))
     now = now or datetime.now(timezone.utc)
     start, end = window(days, now)
     inventory = discover(access, info.vpc_id, cancel=cancel)
-    hourly = read_nat_bytes(access.client("cloudwatch"), [n.id for n in inventory.nat_gateways], start, end, cancel=cancel)
+    try:
+        hourly = read_nat_bytes(access.client("cloudwatch"), [n.id for n in inventory.nat_gateways], start, end, cancel=cancel)
+    except Exception as exc:  # noqa: BLE001 - every failure becomes one user sentence
+        raise translate(exc, access.target, doing=f"reading the NAT metrics of {info.vpc_id}") from None
     merged: dict[datetime, float] = {}
     for points in hourly.values():
         for point in points:

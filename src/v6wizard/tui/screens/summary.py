@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Header, Static
 from v6wizard.tui.widgets.context_bar import ContextBar
 from v6wizard.tui.screens.base import ReportsWorkerFailures
 from v6wizard.tui.widgets.footer import WizardFooter
+from v6wizard.tui.widgets.savings_outcome import SavingsOutcomePanel
 
 if TYPE_CHECKING:
     from v6wizard.journal.base import JournalEntry
@@ -54,6 +55,7 @@ class SummaryScreen(ReportsWorkerFailures, Screen[None]):
                 f"Journal: {self.app.journal_location or '?'}",
                 id="summary-howto",
             )
+            yield SavingsOutcomePanel(id="savings-outcome")
             table: DataTable[str] = DataTable(id="changes", cursor_type="row", zebra_stripes=True)
             table.add_columns("Step", "Change", "Ids AWS returned")
             yield table
