@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -100,3 +101,42 @@ def test_the_plan_carries_the_savings_of_its_chosen_subnets(run_cli, demo, cli_c
     assert "IPv6 could take off: $0.00 to $" in text.output
     markdown = run_cli("plan", "--vpc-id", demo.vpc_id, "--output", "markdown")
     assert "## NAT savings for" in markdown.output
+
+
+def _session_with_cutover(access, demo, journal_path, finished_ago: timedelta) -> str:
+    from v6wizard.core.plan import PlanOptions
+    from v6wizard.journal import open_journal
+    from v6wizard.journal.base import JournalEntry
+    from v6wizard.planning import make_plan
+
+    plan = make_plan(access, demo.vpc_id, PlanOptions())
+    journal = open_journal(str(journal_path))
+    try:
+        info = journal.create_session(plan)
+        now = datetime.now(timezone.utc)
+        first = plan.actions()[0]
+        entries = [JournalEntry(session_id=info.id, action_id=first.id, kind="intent", at=now - timedelta(days=3))]
+        entries += [JournalEntry(session_id=info.id, action_id=a.id, kind="outcome", at=now - finished_ago) for a in plan.step("cutover").actions]
+        journal.append_many(entries)
+    finally:
+        journal.close()
+    return info.id
+
+
+def test_session_says_too_early_before_a_day_of_after_data(run_cli, access, demo, journal_path, cli_calls) -> None:
+    session_id = _session_with_cutover(access, demo, journal_path, timedelta(hours=3))
+    result = run_cli("savings", "--session", session_id)
+    assert result.exit_code == 0, result.output
+    assert "Too early to tell: the cutover finished less than 24 hours ago" in result.output
+    assert cli_calls.mutating == []
+
+
+def test_session_compares_per_day_before_and_after(run_cli, access, demo, journal_path) -> None:
+    session_id = _session_with_cutover(access, demo, journal_path, timedelta(days=2))
+    result = run_cli("savings", "--session", session_id, "--output", "json")
+    assert result.exit_code == 0, result.output
+    outcome = json.loads(result.stdout)
+    assert outcome["too_early"] is False and outcome["before"] and outcome["after"]
+    # The demo's traffic did not change, so the change is small beside the daily GB.
+    assert abs(outcome["change_gb_per_day"]) < outcome["before_gb_per_day"]
+    assert outcome["change_monthly_usd"] == pytest.approx(outcome["change_gb_per_day"] * 30.4 * 0.045)

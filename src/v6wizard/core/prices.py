@@ -45,12 +45,18 @@ PRICE_TABLE: dict[str, Prices] = {
     # with scripts, so the rows quote pages and price-list extracts that print them.
     "us-east-1": _row(0.045, 0.045, VPC_PRICING + " (Price List API extract, SKU M2YSHUBETB3JX4M4)", "2025-10-28"),
     "us-east-2": _row(0.045, 0.045, "https://rajesh.medampudi.com/blog/aws-nat-gateway-hidden-tax", "2026"),
+    "us-west-2": _row(0.045, 0.045, "https://cloudpipelines.pages.dev/guides/aws-nat-gateway-pricing-2026/", "2026"),
     "eu-west-1": _row(0.048, 0.048, VPC_PRICING + " (as quoted in DESIGN.md)", "2026"),
     "ap-southeast-1": _row(0.059, 0.059, "https://basavytix.com/blog/aws-nat-gateway-pricing", "2026"),
     "ap-northeast-1": _row(0.062, 0.062, VPC_PRICING + " (Price List API, APN1-NatGateway-Hours/-Bytes)", "2026-09-25"),
     "sa-east-1": _row(0.093, 0.093, "https://costpatrol.io/blog/reduce-aws-nat-gateway-costs", "2026"),
 }
-"""Regions whose NAT prices were found in a source we can cite; see `price_for`."""
+"""Regions whose NAT prices were found in a source we can cite; see `price_for`.
+
+Not yet here, for want of a source that prints their figures (the report names the
+price flags for them): us-west-1, ca-central-1, eu-central-1, eu-west-2, eu-west-3,
+eu-north-1, ap-south-1, ap-southeast-2, ap-northeast-2.
+"""
 
 
 def price_for(

@@ -5,12 +5,16 @@ JSON is the pydantic model itself; text and Markdown are views of its fields.
 
 from __future__ import annotations
 
+import textwrap
+
 from pydantic import BaseModel, Field
 
 from v6wizard.core.savings import DayGb, SavingsEstimate
 from v6wizard.core.savings_outcome import SavingsOutcome
 
 BARS = "▁▂▃▄▅▆▇█"
+WIDTH = 96
+"""Text output wraps its sentences here (under most terminals' width, and readable in a CI log)."""
 
 BASIS_WORDS = {
     "routes-only": (
@@ -89,7 +93,7 @@ def summary_lines(report: SavingsEstimate) -> list[str]:
 
 def render_text(report: SavingsEstimate) -> str:
     lines = [f"Savings for {report.vpc_id} in {report.region}, over the last {report.window_days} days", ""]
-    lines += [f"  {line}" for line in summary_lines(report)]
+    lines += [textwrap.fill(line, WIDTH, initial_indent="  ", subsequent_indent="    ", break_on_hyphens=False, break_long_words=False) for line in summary_lines(report)]
     if report.prices:
         p = report.prices
         lines.append(f"  Prices: NAT ${p.nat_hour_usd:g}/h, ${p.nat_gb_usd:g}/GB, public IPv4 ${p.ipv4_hour_usd:g}/h ({p.source}, {p.as_of})")

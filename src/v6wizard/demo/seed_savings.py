@@ -26,6 +26,7 @@ METRIC_BATCH = 500
 LOG_BATCH = 2_000
 REMOTE = "52.94.133.131"
 BILLED = ("BytesInFromSource", "BytesInFromDestination")
+WEEKEND = 0.6
 
 
 def seed_savings(access: AwsAccess, vpc_id: str, nat_ids: list[str], end: datetime, role_arn: str) -> None:
@@ -37,7 +38,7 @@ def seed_savings(access: AwsAccess, vpc_id: str, nat_ids: list[str], end: dateti
     # Only the two billed metrics for the older days: nothing reads the others that far back,
     # and each datum costs the emulator time on every demo start.
     datums = [
-        d for i, nat_id in enumerate(nat_ids) for d in nat_datums(nat_id, i, older_end, hours=(DAYS - 1) * 24)
+        weekly(d) for i, nat_id in enumerate(nat_ids) for d in nat_datums(nat_id, i, older_end, hours=(DAYS - 1) * 24)
         if d["MetricName"] in BILLED
     ]
     b.in_parallel(
@@ -50,6 +51,7 @@ def seed_savings(access: AwsAccess, vpc_id: str, nat_ids: list[str], end: dateti
 def put_flow_logs(access: AwsAccess, vpc_id: str, nat_ids: list[str], end: datetime, role_arn: str) -> None:
     from v6wizard.demo.seed import nat_datums
 
+    older_end = end - timedelta(hours=24)
     ec2, logs = access.client("ec2"), access.client("logs")
     logs.create_log_group(logGroupName=LOG_GROUP)
     logs.create_log_stream(logGroupName=LOG_GROUP, logStreamName="nat-interfaces")
@@ -67,6 +69,8 @@ def put_flow_logs(access: AwsAccess, vpc_id: str, nat_ids: list[str], end: datet
         address = (nats[nat_id].get("NatGatewayAddresses") or [{}])[0]
         eni, own_ip = address.get("NetworkInterfaceId", ""), address.get("PrivateIp", "")
         for datum in nat_datums(nat_id, index, end, hours=DAYS * 24 - 1):
+            if datum["Timestamp"] < older_end:
+                datum = weekly(datum)
             if datum["MetricName"] not in BILLED:
                 continue
             at = int(datum["Timestamp"].timestamp())
@@ -82,6 +86,13 @@ def put_flow_logs(access: AwsAccess, vpc_id: str, nat_ids: list[str], end: datet
     events.sort(key=lambda e: e["timestamp"])
     for start in range(0, len(events), LOG_BATCH):
         logs.put_log_events(logGroupName=LOG_GROUP, logStreamName="nat-interfaces", logEvents=events[start : start + LOG_BATCH])
+
+
+def weekly(datum: dict[str, Any]) -> dict[str, Any]:
+    """Weekends carry 60% of a weekday's traffic, so the daily chart has a weekly rhythm too."""
+    if datum["Timestamp"].weekday() < 5:
+        return datum
+    return {**datum, "Value": round(datum["Value"] * WEEKEND)}
 
 
 def _record(at: int, account: str, eni: str, src: str, dst: str, count: int) -> dict[str, Any]:
