@@ -33,7 +33,7 @@ async def test_start_ranks_the_demo_vpc_and_the_plan_panel_shows_its_range(build
         await wait_for(pilot, lambda: panel.report is not None, what="the savings panel")
         shown = text_of(panel)
         assert "Now: $" in shown and "IPv6 could take off: $0.00 to $" in shown and "Basis: routes only" in shown
-        assert "many AWS services answer only on IPv4" in shown and "Daily GB" in shown
+        assert "many AWS services are IPv4-only" in shown and "Daily GB" in shown
         assert panel.report is not None and len(panel.report.daily_processed_gb) == 14
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, ChooseScreen), what="back to choosing")

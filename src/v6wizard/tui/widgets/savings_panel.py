@@ -14,8 +14,8 @@ from v6wizard.tui.savings_work import SavingsRead, plan_savings
 
 
 SHORT_BASIS = {
-    "routes-only": "routes only (no flow-log split): the high end is the whole processing of each serving gateway",
-    "flow-logs": "flow logs: the high end is the migrated subnets' share of each gateway's bytes",
+    "routes-only": "routes only (no flow logs); high end = serving NATs' processing",
+    "flow-logs": "flow logs; high end = the migrated subnets' share of each NAT's bytes",
 }
 
 
@@ -31,7 +31,7 @@ def panel_text(report: SavingsEstimate) -> Text:
     if report.shared_gateways:
         text.append(f"Shared with IPv4-only subnets: {', '.join(report.shared_gateways)}.\n", style="dim")
     services = ", ".join(report.ipv4_only_services) if report.ipv4_only_services else "many AWS services"
-    text.append(f"The NAT stays: {services} answer only on IPv4; hourly and IPv4 charges remain.\n", style="dim")
+    text.append(f"NAT stays: {services} are IPv4-only; hourly and IPv4 charges remain.\n", style="dim")
     if report.price_note:
         text.append(report.price_note + "\n", style="yellow")
     days = report.daily_processed_gb
