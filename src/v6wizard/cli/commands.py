@@ -17,3 +17,7 @@ ALL += [journal]
 from v6wizard.cli.export_cmd import export  # noqa: E402 - registered after the others, like each later command
 
 ALL.append(export)
+
+from v6wizard.cli.savings_cmd import savings  # noqa: E402
+
+ALL.append(savings)

@@ -22,6 +22,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, Field
 
+from v6wizard.core.savings import SavingsEstimate
 from v6wizard.core.schedule import DEFAULT_SCHEDULE, Stage, parse_schedule
 
 StepName = Literal[
@@ -205,6 +206,8 @@ class Plan(Model):
     resource_names: dict[str, str] = Field(default_factory=dict)
     """Name tags of the VPC and its subnets, route tables, network ACLs and security groups, by id
     (exports name their resources after them; empty in plans made before exports existed)."""
+    savings: SavingsEstimate | None = None
+    """What the chosen subnets' NAT path costs and what IPv6 could take off it; not part of the fingerprint or the actions."""
 
     def step(self, name: str) -> Step:
         for step in self.steps:

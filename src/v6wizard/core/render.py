@@ -81,6 +81,7 @@ def render_text(plan: Plan, known: Known = NOTHING_KNOWN) -> str:
             lines.append(f"   ! {item.kind}: {item.message}")
         lines.append("")
     lines.append(f"Total: {totals(plan)}")
+    lines += savings_section(plan, markdown=False)
     return "\n".join(lines) + "\n"
 
 
@@ -145,4 +146,16 @@ def render_markdown(plan: Plan, known: Known = NOTHING_KNOWN) -> str:
             for item in _sorted_findings(step.findings):
                 lines.append(f"| {item.kind} | `{_cell(item.resource_id)}` | {_cell(item.message)} |")
             lines.append("")
+    lines += savings_section(plan, markdown=True)
     return "\n".join(lines)
+
+
+def savings_section(plan: Plan, *, markdown: bool) -> list[str]:
+    """The plan's NAT savings for its chosen subnets (see core.savings_render), or nothing."""
+    if plan.savings is None:
+        return []
+    from v6wizard.core import savings_render
+
+    if markdown:
+        return ["", savings_render.render_markdown(plan.savings, level=2).rstrip("\n")]
+    return ["", savings_render.render_text(plan.savings).rstrip("\n")]

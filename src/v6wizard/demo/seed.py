@@ -16,6 +16,7 @@ from typing import Any
 
 from v6wizard.aws.session import AwsAccess
 from v6wizard.demo import builder as b
+from v6wizard.demo.seed_savings import seed_savings
 
 VPC_CIDR = "10.0.0.0/16"
 VPC_NAME = "prod-main"
@@ -97,6 +98,7 @@ def seed_demo(access: AwsAccess, *, now: datetime | None = None) -> DemoAccount:
         b.create_subnet(access, staging_id, f"10.1.{i}.0/24", az, f"{STAGING_NAME}-{az[-1]}")
 
     put_demo_metrics(access, names, nats, now=now)
+    seed_savings(access, vpc_id, nats, (now or datetime.now(timezone.utc)).replace(second=0, microsecond=0), role_arn)
     return DemoAccount(
         name="demo",
         vpc_id=vpc_id,

@@ -3,7 +3,8 @@
 1. `ControlLayer`: request log, added latency, injected faults, and reset of every
    layer's state when moto's reset endpoint is called (`emulator.faults`,
    `emulator.requests`).
-2. Corrections, always on: CloudWatch percentiles, subnet association states,
+2. Corrections, always on: CloudWatch percentiles, GetMetricData pages, Logs Insights
+   stats queries, subnet association states,
    the default network ACL's IPv6 rules,
    Lambda PublishVersion returning the existing version when nothing changed.
 3. Strictness (strict=True): the AWS rules of DESIGN.md that moto does not enforce,
@@ -12,7 +13,9 @@
 
 from __future__ import annotations
 
+from v6wizard.emulator.cloudwatch_metric_data import CloudWatchMetricData
 from v6wizard.emulator.cloudwatch_p99 import CloudWatchPercentiles
+from v6wizard.emulator.logs_insights import LogsInsights
 from v6wizard.emulator.corrections import DefaultAclIpv6Correction, SubnetStateCorrection
 from v6wizard.emulator.faults import ControlLayer
 from v6wizard.emulator.server import Middleware
@@ -31,6 +34,8 @@ def default_layers(strict: bool = True) -> list[Middleware]:
     inner: list[Layer] = [
         buckets, CloudWatchPercentiles(), SubnetStateCorrection(), DefaultAclIpv6Correction(), LambdaLayer(strict=strict, timing=timing),
     ]
+    # GetMetricData's pages and query limit, and Logs Insights stats queries (the savings reads).
+    inner += [CloudWatchMetricData(), LogsInsights()]
     if strict:
         inner.append(StrictEc2(timing))
     control = ControlLayer(resets=[lambda: timing.restore(started_with), *(layer.reset for layer in inner)])

@@ -87,6 +87,11 @@ class Emulator:
         """The server-side log of every (service, operation) received."""
         return self._layer_attribute("requests")
 
+    @property
+    def logs_insights(self) -> Any:
+        """The Logs Insights layer: `polls_before_complete`, `hold` (see `v6wizard.emulator.logs_insights`)."""
+        return self._layer_attribute("logs_insights")
+
     def _layer_attribute(self, name: str) -> Any:
         for layer in self._middleware:
             if hasattr(layer, name):

@@ -21,6 +21,8 @@ from v6wizard.tui.widgets.marked import CheckList
 from v6wizard.tui.widgets.options_form import OptionsForm
 from v6wizard.tui.screens.base import ReportsWorkerFailures
 from v6wizard.tui.widgets.footer import WizardFooter
+from v6wizard.tui.savings_work import SavingsRead, region_savings
+from v6wizard.tui.widgets.savings_ranking import NAT_SPEND_COLUMN, fill_nat_spend
 
 if TYPE_CHECKING:
     from v6wizard.tui.app import WizardApp
@@ -59,6 +61,7 @@ class ChooseScreen(ReportsWorkerFailures, Screen[None]):
             yield Label("VPCs in this region (enter picks one)", classes="section-title")
             table: DataTable[str] = DataTable(id="vpcs", cursor_type="row", zebra_stripes=True)
             table.add_columns("VPC", "Name", "IPv4", "IPv6", "v6 subnets", "NAT", "Fns")
+            table.add_column("NAT/mo", key=NAT_SPEND_COLUMN)
             yield table
             yield Static("Reading the region's VPCs…", id="choose-status", classes="hint")
             with Horizontal(id="picks", classes="-empty"):
@@ -122,6 +125,7 @@ class ChooseScreen(ReportsWorkerFailures, Screen[None]):
                 f"{vpc.subnets_with_ipv6}/{vpc.subnet_count}",
                 str(vpc.nat_gateway_count),
                 str(vpc.function_count),
+                "…" if vpc.nat_gateway_count else "-",
                 key=vpc.id,
             )
         count = len(overview.vpcs)
@@ -129,6 +133,17 @@ class ChooseScreen(ReportsWorkerFailures, Screen[None]):
             f"{count} VPC{'s' if count != 1 else ''} in {overview.region}." if count else f"No VPCs in {overview.region}."
         )
         table.focus()
+        if any(v.nat_gateway_count for v in overview.vpcs) and self.app.backend is not None:
+            self.load_nat_spend()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="nat-spend")
+    def load_nat_spend(self) -> None:
+        self.post_message(region_savings(self.app.backend))
+
+    @on(SavingsRead)
+    def _nat_spend_read(self, message: SavingsRead) -> None:
+        if message.report is not None:
+            fill_nat_spend(self.query_one("#vpcs", DataTable), message.report)
 
     @on(DataTable.RowSelected, "#vpcs")
     def _vpc_chosen(self, event: DataTable.RowSelected) -> None:

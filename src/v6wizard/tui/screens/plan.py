@@ -21,6 +21,7 @@ from v6wizard.tui.screens.export_offer import EXPORT_BINDING, OffersExport
 from v6wizard.tui.widgets.context_bar import ContextBar
 from v6wizard.tui.widgets.preview import finding_text
 from v6wizard.tui.widgets.run_log import RunLog
+from v6wizard.tui.widgets.savings_panel import SavingsPanel
 from v6wizard.tui.widgets.footer import WizardFooter
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ class PlanScreen(OffersExport, ReportsWorkerFailures, Screen[None]):
             table: DataTable[str] = DataTable(id="steps", cursor_type="row", zebra_stripes=True)
             table.add_columns("#", "Step", "Actions", "Findings", "Status")
             yield table
+            yield SavingsPanel(id="savings")
             yield Label("Needs your review before applying", classes="section-title", id="findings-title")
             yield Static("", id="findings")
             yield RunLog(id="plan-log", markup=True, wrap=True)

@@ -16,6 +16,7 @@ from v6wizard.tui.screens.dialogs import TypedConfirmDialog
 from v6wizard.tui.widgets.context_bar import ContextBar
 from v6wizard.tui.screens.base import ReportsWorkerFailures
 from v6wizard.tui.widgets.footer import WizardFooter
+from v6wizard.tui.widgets.savings_ranking import SavingsRanking
 
 if TYPE_CHECKING:
     from v6wizard.journal.base import SessionInfo
@@ -53,6 +54,7 @@ class StartScreen(ReportsWorkerFailures, Screen[None]):
                 yield Label("Dry run (preview only, nothing is applied)")
                 yield Switch(value=self.app.dry_run, id="dry-run")
             yield Static("", id="journal-note", classes="hint")
+            yield SavingsRanking(id="savings-ranking")
         yield WizardFooter()
 
     def on_mount(self) -> None:
@@ -71,6 +73,7 @@ class StartScreen(ReportsWorkerFailures, Screen[None]):
 
     def connection_changed(self, message: Connected) -> None:
         self.show_sessions(message.sessions)
+        self.query_one(SavingsRanking).load()
 
     def show_sessions(self, sessions: list[SessionInfo]) -> None:
         self._sessions = sessions

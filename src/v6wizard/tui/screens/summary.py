@@ -18,6 +18,7 @@ from v6wizard.tui.widgets.context_bar import ContextBar
 from v6wizard.tui.screens.base import ReportsWorkerFailures
 from v6wizard.tui.screens.export_offer import EXPORT_BINDING, OffersExport
 from v6wizard.tui.widgets.footer import WizardFooter
+from v6wizard.tui.widgets.savings_outcome import SavingsOutcomePanel
 
 if TYPE_CHECKING:
     from v6wizard.journal.base import JournalEntry
@@ -57,6 +58,7 @@ class SummaryScreen(OffersExport, ReportsWorkerFailures, Screen[None]):
                 f"Journal: {self.app.journal_location or '?'}",
                 id="summary-howto",
             )
+            yield SavingsOutcomePanel(id="savings-outcome")
             yield ChangeList(id="changes")
         yield WizardFooter()
 

@@ -1,0 +1,105 @@
+"""What the migration did to a VPC's NAT bill: processed GB per day before and after, and the change.
+
+"Before" is every whole hour before the session's first applied step; "after" is
+every hour after its cutover finished. Until 24 hours of "after" data exist the
+verdict is "too early to tell", never a number.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from pydantic import BaseModel, Field
+
+from v6wizard.core.prices import Prices
+from v6wizard.core.savings import DAYS_PER_MONTH, GB, DayGb, HourlyBytes
+
+MIN_AFTER = timedelta(hours=24)
+
+
+class SavingsOutcome(BaseModel):
+    """`v6wizard savings --session`: what the session's migration changed on NAT processing."""
+
+    model_config = {"frozen": True, "extra": "forbid"}
+
+    session_id: str
+    vpc_id: str
+    region: str
+    first_applied_at: datetime | None = None
+    cutover_finished_at: datetime | None = None
+    before: list[DayGb] = Field(default_factory=list)
+    """Processed GB per UTC day before the first applied step."""
+    after: list[DayGb] = Field(default_factory=list)
+    """Processed GB per UTC day after the cutover finished."""
+    before_gb_per_day: float | None = None
+    after_gb_per_day: float | None = None
+    change_gb_per_day: float | None = None
+    """after minus before: negative is a saving."""
+    change_monthly_usd: float | None = None
+    """The change over a month at the NAT per-GB price (None without prices or data)."""
+    too_early: bool = True
+    verdict: str
+
+
+def _per_day(points: list[HourlyBytes]) -> list[DayGb]:
+    days: dict = {}
+    for point in points:
+        days[point.at.date()] = days.get(point.at.date(), 0.0) + point.bytes / GB
+    return [DayGb(day=day, gb=gb) for day, gb in sorted(days.items())]
+
+
+def _rate(points: list[HourlyBytes], start: datetime, end: datetime) -> float:
+    """GB per day over [start, end)."""
+    hours = (end - start).total_seconds() / 3600
+    return sum(p.bytes for p in points) / GB / hours * 24 if hours > 0 else 0.0
+
+
+def what_it_did(
+    *,
+    session_id: str,
+    vpc_id: str,
+    region: str,
+    hours: list[HourlyBytes],
+    window_start: datetime,
+    now: datetime,
+    first_applied_at: datetime | None,
+    cutover_finished_at: datetime | None,
+    prices: Prices | None,
+) -> SavingsOutcome:
+    """Compare the processed GB per day before the first applied step with after the cutover."""
+    base = {"session_id": session_id, "vpc_id": vpc_id, "region": region,
+            "first_applied_at": first_applied_at, "cutover_finished_at": cutover_finished_at}
+    if first_applied_at is None:
+        return SavingsOutcome(**base, verdict="Nothing has been applied in this session yet, so there is nothing to compare.")
+    before = [p for p in hours if p.at < first_applied_at]
+    before_days = _per_day(before)
+    if cutover_finished_at is None:
+        return SavingsOutcome(**base, before=before_days,
+                              verdict="Too early to tell: the cutover has not finished.")
+    after = [p for p in hours if p.at >= cutover_finished_at]
+    after_days = _per_day(after)
+    if now - cutover_finished_at < MIN_AFTER:
+        left = MIN_AFTER - (now - cutover_finished_at)
+        return SavingsOutcome(
+            **base, before=before_days, after=after_days,
+            verdict=f"Too early to tell: the cutover finished less than 24 hours ago (ask again in {_hours(left)}).",
+        )
+    if not before:
+        return SavingsOutcome(**base, after=after_days,
+                              verdict="No NAT metrics from before the first applied step are left to compare with.")
+    before_rate = _rate(before, max(window_start, min(p.at for p in before)), first_applied_at)
+    after_rate = _rate(after, cutover_finished_at, now)
+    change = after_rate - before_rate
+    money = change * DAYS_PER_MONTH * prices.nat_gb_usd if prices is not None else None
+    direction = "less" if change < 0 else "more"
+    verdict = f"NAT gateways process {abs(change):.2f} GB a day {direction} than before the migration"
+    verdict += f" ({'-' if money < 0 else '+'}${abs(money):,.2f} a month)." if money is not None else "."
+    return SavingsOutcome(
+        **base, before=before_days, after=after_days, before_gb_per_day=before_rate, after_gb_per_day=after_rate,
+        change_gb_per_day=change, change_monthly_usd=money, too_early=False, verdict=verdict,
+    )
+
+
+def _hours(delta: timedelta) -> str:
+    hours = max(1, round(delta.total_seconds() / 3600))
+    return f"{hours} hour{'s' * (hours != 1)}"
