@@ -12,3 +12,6 @@ from v6wizard.cli.sessions_cmd import resume, rollback, sessions, show
 ALL: list[click.Command] = [plan, demo]
 ALL += [apply, sessions, show, resume, rollback]
 # Each further command module appends itself with one line here.
+from v6wizard.cli.readiness_cmd import readiness  # noqa: E402
+
+ALL.append(readiness)
