@@ -22,6 +22,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, Field
 
+from v6wizard.core.readiness import ReadinessReport
 from v6wizard.core.schedule import DEFAULT_SCHEDULE, Stage, parse_schedule
 
 StepName = Literal[
@@ -57,6 +58,7 @@ ActionKind = Literal[
     "create-route",
     "create-nacl-entry",
     "authorize-sg-egress",
+    "authorize-sg-ingress",
     "update-function-config",
     "publish-version",
     "cutover-alias",
@@ -185,6 +187,10 @@ class PlanOptions(Model):
     """The alias whose traffic the cutover shifts."""
     schedule: list[Stage] = Field(default_factory=default_stages)
     """Cutover stages."""
+    sdk_endpoints: bool = False
+    """Also set AWS_ENDPOINT_URL_<SERVICE_ID> on each function for its opt-in services reached through NAT."""
+    dns_server: str | None = None
+    """The resolver (HOST[:PORT]) readiness asks for AAAA records; None: the system's."""
 
 
 class Plan(Model):
@@ -202,6 +208,8 @@ class Plan(Model):
     resource_digests: dict[str, str] = Field(default_factory=dict)
     """`Inventory.resource_digests()` of that inventory, for per-action drift checks."""
     created_at: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
+    readiness: ReadinessReport | None = None
+    """The readiness report the plan was made with (with --sdk-endpoints, or when asked for)."""
 
     def step(self, name: str) -> Step:
         for step in self.steps:

@@ -5,7 +5,9 @@
    `emulator.requests`).
 2. Corrections, always on: CloudWatch percentiles, subnet association states,
    the default network ACL's IPv6 rules,
-   Lambda PublishVersion returning the existing version when nothing changed.
+   Lambda PublishVersion returning the existing version when nothing changed,
+   VPC endpoint IP settings (`emulator.vpc_endpoint_options`), function RevisionIds
+   (`emulator.function_revisions`).
 3. Strictness (strict=True): the AWS rules of DESIGN.md that moto does not enforce.
 """
 
@@ -16,13 +18,16 @@ from v6wizard.emulator.corrections import DefaultAclIpv6Correction, SubnetStateC
 from v6wizard.emulator.faults import ControlLayer
 from v6wizard.emulator.server import Middleware
 from v6wizard.emulator.strict_ec2 import StrictEc2
+from v6wizard.emulator.function_revisions import FunctionRevisions
 from v6wizard.emulator.strict_lambda import LambdaLayer
+from v6wizard.emulator.vpc_endpoint_options import VpcEndpointOptions
 from v6wizard.emulator.wsgi import Layer
 
 
 def default_layers(strict: bool = True) -> list[Middleware]:
     """The middleware stack for `Emulator`, outermost first."""
     inner: list[Layer] = [CloudWatchPercentiles(), SubnetStateCorrection(), DefaultAclIpv6Correction(), LambdaLayer(strict=strict)]
+    inner += [VpcEndpointOptions(), FunctionRevisions()]
     if strict:
         inner.append(StrictEc2())
     control = ControlLayer(resets=[layer.reset for layer in inner])
