@@ -70,6 +70,8 @@ def test_plan_preview_shows_keys_and_urls_never_existing_values(run_cli: Any, cl
         assert result.exit_code == 0, result.output
         assert "AWS_ENDPOINT_URL_DYNAMODB" in result.output and "https://sqs.us-east-1.api.aws" in result.output
         assert SECRET not in result.output and "123456789012/jobs" not in result.output
+        if output == "text":
+            assert "NAT stays for: ecr" in result.output
     assert cli_calls.mutating == []
 
 

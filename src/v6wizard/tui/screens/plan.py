@@ -34,6 +34,7 @@ class PlanScreen(Screen[None]):
         Binding("o", "open_step", "Open step", id="plan.open", tooltip="Preview, apply, skip or roll back the highlighted step (enter works too)."),
         Binding("A", "apply_all", "Apply all", id="plan.apply-all", tooltip="Apply every step up to the functions, in order (asks first); the cutover has its own screen."),
         Binding("s", "summary", "Summary", id="plan.summary", tooltip="What changed, the session id and how to roll back later."),
+        Binding("r", "readiness", "Readiness", id="plan.readiness", tooltip="Per function: the AWS services it calls, how each is reached, whether IPv6 can carry it, what to set."),
         Binding("escape", "back", "Back", id="plan.back", tooltip="Back to choosing."),
     ]
 
@@ -143,3 +144,9 @@ class PlanScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_readiness(self) -> None:
+        from v6wizard.tui.screens.readiness import ReadinessScreen
+
+        plan = self.app.plan
+        self.app.push_screen(ReadinessScreen(plan.readiness if plan is not None else None))

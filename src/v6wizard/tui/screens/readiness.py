@@ -1,0 +1,91 @@
+"""Readiness: for the chosen functions, each service x how it is reached x IPv6 x what to set, and the verdict line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Header, Static
+
+from v6wizard.core.readiness import ReadinessReport
+from v6wizard.core.readiness_render import what_to_set
+from v6wizard.tui.screens.base import ReportsWorkerFailures
+from v6wizard.tui.widgets.context_bar import ContextBar
+from v6wizard.tui.widgets.footer import WizardFooter
+
+if TYPE_CHECKING:
+    from v6wizard.tui.app import WizardApp
+
+
+@dataclass
+class ReadinessLoaded(Message):
+    """The readiness reads finished."""
+
+    report: ReadinessReport
+
+
+class ReadinessScreen(ReportsWorkerFailures, Screen[None]):
+    """The plan's readiness report, or one read now (in a thread worker) for the plan's functions."""
+
+    app: WizardApp
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="readiness.back", tooltip="Back to the plan."),
+    ]
+
+    def __init__(self, report: ReadinessReport | None = None) -> None:
+        super().__init__()
+        self._report = report
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield ContextBar(id="context")
+        with Vertical(id="readiness-body"):
+            yield Static("Readiness", id="readiness-title", classes="section-title")
+            yield Static("Reading the functions' roles and asking DNS which endpoints answer on IPv6...", id="readiness-verdict")
+            table: DataTable[str] = DataTable(id="readiness-table", cursor_type="row", zebra_stripes=True)
+            table.add_columns("Function", "Service", "Reached via", "IPv6", "What to set")
+            yield table
+            yield Static("", id="readiness-notes")
+        yield WizardFooter()
+
+    def on_mount(self) -> None:
+        if self._report is not None:
+            self._show(self._report)
+        else:
+            self.load_report()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="readiness")
+    def load_report(self) -> None:
+        assert self.app.backend is not None and self.app.inventory is not None
+        plan = self.app.plan
+        names = plan.options.function_names if plan is not None else None
+        self.post_message(ReadinessLoaded(self.app.backend.readiness(self.app.inventory, names)))
+
+    @on(ReadinessLoaded)
+    def _loaded(self, message: ReadinessLoaded) -> None:
+        self._report = message.report
+        self._show(message.report)
+
+    def _show(self, report: ReadinessReport) -> None:
+        self.query_one("#readiness-title", Static).update(f"Readiness of {report.vpc_id}: {len(report.functions)} function(s)")
+        self.query_one("#readiness-verdict", Static).update(f"[b]{report.verdict}[/b]")
+        table = self.query_one("#readiness-table", DataTable)
+        table.clear()
+        for fn in report.functions:
+            for number, service in enumerate(fn.services):
+                table.add_row(fn.name if number == 0 else "", service.service, service.reached_via, service.ipv6, what_to_set(service))
+            if not fn.services:
+                table.add_row(fn.name, "-", "-", "-", "no AWS service found in its role or environment")
+        notes = [f"{fn.name}: {finding}" for fn in report.functions for finding in fn.findings]
+        self.query_one("#readiness-notes", Static).update("\n".join(notes))
+        table.focus()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
