@@ -13,8 +13,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from v6wizard.core.readiness import ReadinessReport
-from v6wizard.core.readiness_render import what_to_set
+from v6wizard.core.readiness import ReadinessReport, ServiceReadiness
 from v6wizard.tui.screens.base import ReportsWorkerFailures
 from v6wizard.tui.widgets.context_bar import ContextBar
 from v6wizard.tui.widgets.footer import WizardFooter
@@ -50,7 +49,7 @@ class ReadinessScreen(ReportsWorkerFailures, Screen[None]):
             yield Static("Readiness", id="readiness-title", classes="section-title")
             yield Static("Reading the functions' roles and asking DNS which endpoints answer on IPv6...", id="readiness-verdict")
             table: DataTable[str] = DataTable(id="readiness-table", cursor_type="row", zebra_stripes=True)
-            table.add_columns("Function", "Service", "Reached via", "IPv6", "What to set")
+            table.add_columns("Service", "Reached via", "IPv6", "What to set")
             yield table
             yield Static("", id="readiness-notes")
         yield WizardFooter()
@@ -79,13 +78,28 @@ class ReadinessScreen(ReportsWorkerFailures, Screen[None]):
         table = self.query_one("#readiness-table", DataTable)
         table.clear()
         for fn in report.functions:
-            for number, service in enumerate(fn.services):
-                table.add_row(fn.name if number == 0 else "", service.service, service.reached_via, service.ipv6, what_to_set(service))
+            # One heading row per function keeps the table within 80 columns.
+            table.add_row(f"[b]{fn.name}[/b]", "", "", "NAT for: " + (", ".join(fn.needs_ipv4_nat) or "nothing"))
+            for service in fn.services:
+                table.add_row(f"  {service.service}", service.reached_via, service.ipv6, short_what_to_set(service))
             if not fn.services:
-                table.add_row(fn.name, "-", "-", "-", "no AWS service found in its role or environment")
-        notes = [f"{fn.name}: {finding}" for fn in report.functions for finding in fn.findings]
+                table.add_row("  -", "-", "-", "no AWS service in its role or environment")
+        settings = sorted({f"{key}={url}" for fn in report.functions for key, url in fn.env_to_set.items()})
+        notes = [f"set: {setting}" for setting in settings]
+        notes += [f"{fn.name}: {finding}" for fn in report.functions for finding in fn.findings]
         self.query_one("#readiness-notes", Static).update("\n".join(notes))
         table.focus()
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+def short_what_to_set(service: ServiceReadiness) -> str:
+    """The table's last column, narrow enough for 80 columns: the key to set (its URL is listed below)."""
+    if service.set_env:
+        return ", ".join(service.set_env)
+    if service.reached_via in ("gateway-endpoint", "interface-endpoint"):
+        return str(service.endpoint_id)
+    if service.reached_via == "nat":
+        return {"default": "IPv6 by default", "ipv4-only": "NAT stays", "unknown": "NAT stays (unknown)", "opt-in": "already set"}[service.ipv6]
+    return "-"
