@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -79,3 +80,19 @@ def test_without_the_option_nothing_of_the_environment_is_planned(access: Any, d
     plan = make_plan(access, account.vpc_id, PlanOptions(dns_server=dns.address))
     assert "AddEnvironmentVariables" not in plan.action("functions:update:reader").call.params
     assert plan.readiness is None
+
+
+def test_cli_apply_and_rollback_with_sdk_endpoints_never_print_a_value(run_cli: Any, access: Any, dns: DnsServer, account: Account, journal_path: Path) -> None:
+    before = variables(access, "reader")
+    applied = run_cli("apply", "--vpc-id", account.vpc_id, "--sdk-endpoints", "--until", "functions", "--yes")
+    assert applied.exit_code == 0, applied.output
+    assert variables(access, "reader") == {**before, **ADDED}
+    listed = run_cli("sessions", "--output", "json")
+    session = json.loads(listed.stdout)[0]["id"]
+    shown = run_cli("show", session, "--output", "json")
+    rolled = run_cli("rollback", session, "--yes")
+    assert rolled.exit_code == 0, rolled.output
+    assert variables(access, "reader") == before
+    for result in (applied, shown, rolled):
+        assert SECRET not in result.output and "123456789012/jobs" not in result.output
+    assert SECRET.encode() not in journal_path.read_bytes()
