@@ -43,11 +43,11 @@ async def test_the_options_fill_in_a_row_per_frame_and_finish_mounts_the_rest_at
         assert not form.complete and not app.screen.query("#schedule"), "the rows come after the first frame"
         await form.finish()
         assert form.complete
-        assert [len(app.screen.query(selector)) for selector in ("#cidr-source", "#assign-on-create", "#public-route", "#alias", "#schedule")] == [1] * 5
+        assert [len(app.screen.query(selector)) for selector in ("#cidr-source", "#assign-on-create", "#public-route", "#sdk-endpoints", "#alias", "#schedule")] == [1] * 6
         await pilot.pause()
-        assert len(app.screen.query(".option-row")) == 4, "the frame-by-frame mounting found nothing left to mount"
+        assert len(app.screen.query(".option-row")) == 5, "the frame-by-frame mounting found nothing left to mount"
 
         await app.push_screen(FormScreen())
         later = app.screen.query_one(OptionsForm)
         await wait_for(pilot, lambda: later.complete and bool(app.screen.query("#schedule")), what="the rows, a frame at a time")
-        assert len(app.screen.query(".option-row")) == 4
+        assert len(app.screen.query(".option-row")) == 5

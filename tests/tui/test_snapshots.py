@@ -41,7 +41,8 @@ def test_start_in_dry_run(snap_compare) -> None:
 
 def test_choose_vpc_subnets_and_functions(snap_compare) -> None:
     """Choose: two VPCs (prod-main IPv4 only, staging partial with its /56), then prod-main's three subnets
-    and two functions all ticked, the Amazon CIDR source, both switches off, alias live, the default schedule."""
+    and two functions all ticked, the Amazon CIDR source, the three switches (assign on create, public route,
+    SDK endpoints) off, alias live, the default schedule."""
 
     async def show(pilot: Pilot) -> None:
         await connected(pilot)

@@ -21,6 +21,7 @@ import botocore.exceptions
 from botocore import xform_name
 
 from v6wizard.aws.errors import error_code
+from v6wizard.aws.function_env_update import changes_environment, merged_params
 from v6wizard.aws.session import AwsAccess
 from v6wizard.errors import V6WizardError
 
@@ -53,6 +54,8 @@ class Executor:
         """
         if self.dry_run:
             raise DryRunRefused(f"Dry run: {service} {operation} was not called.")
+        if service == "lambda" and changes_environment(params):
+            return self.invoke_environment_update(operation, params)
         client = self.access.client(service)
         method = getattr(client, xform_name(operation))
         attempt = 0
@@ -68,3 +71,26 @@ class Executor:
                 # Full jitter: several functions updated at once must not retry in lockstep.
                 delay = min(CONFLICT_MAX_DELAY, CONFLICT_BASE_DELAY * 2**attempt)
                 self._sleep(random.uniform(0, delay))
+
+    def invoke_environment_update(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        """`--sdk-endpoints`: an UpdateFunctionConfiguration that adds or removes environment keys.
+
+        Each attempt reads the live variables and writes them back with only the planned keys
+        changed, conditional on the RevisionId read; an update in progress (409) or a change
+        in between (412) is waited out and read again. The response (which holds every value)
+        is reduced to the RevisionId before it leaves.
+        """
+        client = self.access.client("lambda")
+        method = getattr(client, xform_name(operation))
+        attempt = 0
+        while True:
+            with self._lock:
+                self.calls[operation] += 1
+            try:
+                response = method(**merged_params(client, params))
+                return {"RevisionId": response.get("RevisionId", ""), "FunctionName": response.get("FunctionName", "")}
+            except botocore.exceptions.ClientError as exc:
+                attempt += 1
+                if error_code(exc) not in CONFLICT_CODES | {"PreconditionFailedException"} or attempt >= CONFLICT_ATTEMPTS:
+                    raise
+                self._sleep(random.uniform(0, min(CONFLICT_MAX_DELAY, CONFLICT_BASE_DELAY * 2**attempt)))

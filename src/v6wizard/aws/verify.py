@@ -22,8 +22,10 @@ import botocore.exceptions
 
 from v6wizard.aws.discovery_ec2 import egress_only_gateway_for, tags_of
 from v6wizard.aws.errors import error_code
+from v6wizard.aws.function_env_update import changes_environment, environment_matches
 from v6wizard.aws.paging import paginate
 from v6wizard.aws.session import AwsAccess
+from v6wizard.aws.verify_ingress import probe_ingress_rule
 from v6wizard.core.inventory import OURS_TAG, EgressOnlyGateway
 from v6wizard.errors import AwsCallFailed
 
@@ -268,6 +270,8 @@ def function_config_in(config: dict[str, Any] | None, params: dict[str, Any]) ->
     """The planned network configuration in a read function configuration (None: not there)."""
     if not config or not _vpc_config_matches(config, params.get("VpcConfig") or {}):
         return None
+    if changes_environment(params) and not environment_matches(config, params):
+        return None
     settled = config.get("LastUpdateStatus") in (None, "Successful") and config.get("State") in (None, "Active")
     return Probe({"RevisionId": config.get("RevisionId", "")}, ready=settled)
 
@@ -350,6 +354,7 @@ PROBES: dict[str, Callable[[AwsAccess, dict[str, Any], ProbeContext], Probe | No
     "create-route": _probe_route,
     "create-nacl-entry": _probe_nacl_entry,
     "authorize-sg-egress": _probe_sg_rule,
+    "authorize-sg-ingress": probe_ingress_rule,
     "update-function-config": _probe_function_config,
     "publish-version": _probe_published_version,
 }

@@ -21,3 +21,7 @@ ALL.append(export)
 from v6wizard.cli.savings_cmd import savings  # noqa: E402
 
 ALL.append(savings)
+
+from v6wizard.cli.readiness_cmd import readiness  # noqa: E402
+
+ALL.append(readiness)

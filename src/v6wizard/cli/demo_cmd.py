@@ -72,6 +72,9 @@ def start_demo() -> tuple[Any, Any, Any]:
         access = AwsAccess(AwsTarget(region=DEMO_REGION, endpoint_url=emulator.endpoint))
         account = seed_demo(access)
         traffic = DemoTraffic(access, account.function_names).start()
+        from v6wizard.demo.readiness_seed import start_demo_dns
+
+        start_demo_dns(DEMO_REGION)
     except BaseException:
         emulator.stop()
         raise
@@ -86,6 +89,7 @@ def _serve(endpoint: str, account: Any) -> int:
     click.echo(f"The demo emulator is running at {endpoint} (region {DEMO_REGION}).")
     click.echo("From another terminal:")
     click.echo(f"  export AWS_ENDPOINT_URL={endpoint} AWS_REGION={DEMO_REGION} AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo")
+    click.echo(f"  export V6WIZARD_DNS_SERVER={os.environ.get('V6WIZARD_DNS_SERVER', '')}  # the demo's resolver, for readiness")
     click.echo(f"  v6wizard plan --vpc-id {vpc_id}")
     click.echo(f"  v6wizard apply --vpc-id {vpc_id} --schedule {DEMO_SCHEDULE} --poll-interval {DEMO_POLL_SECONDS:g} --yes")
     click.echo("Its functions get live synthetic traffic, so the cutover's health gates have metrics to judge.")

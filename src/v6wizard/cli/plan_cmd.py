@@ -16,20 +16,21 @@ from v6wizard.cli.plan_options import plan_options
 @click.option("--vpc-id", required=True, help="The VPC to migrate.")
 @plan_options
 @click.option("--output", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True, help="text for a terminal, json for machines, markdown for a change ticket.")
+@click.option("--readiness", "with_readiness", is_flag=True, help="Also read the readiness report (roles, environments, AAAA lookups) into the plan; --sdk-endpoints implies it.")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the plan to this file instead of stdout.")
-def plan(vpc_id: str, output: str, out_file: Path | None, profile: str | None, region: str | None, endpoint_url: str | None, journal: str | None, **flags: Any) -> None:
+def plan(vpc_id: str, output: str, out_file: Path | None, profile: str | None, region: str | None, endpoint_url: str | None, journal: str | None, with_readiness: bool = False, **flags: Any) -> None:
     """Preview the migration of a VPC: every step, action, AWS call and finding. Makes no changes."""
-    run_guarded(lambda: _plan(vpc_id, output, out_file, profile, region, endpoint_url, flags))
+    run_guarded(lambda: _plan(vpc_id, output, out_file, profile, region, endpoint_url, flags, with_readiness))
 
 
-def _plan(vpc_id: str, output: str, out_file: Path | None, profile: str | None, region: str | None, endpoint_url: str | None, flags: dict[str, Any]) -> int:
+def _plan(vpc_id: str, output: str, out_file: Path | None, profile: str | None, region: str | None, endpoint_url: str | None, flags: dict[str, Any], with_readiness: bool = False) -> int:
     from v6wizard.cli.plan_options import build_options
     from v6wizard.planning import make_plan
     from v6wizard.aws.session import AwsAccess, AwsTarget
 
     options = build_options(**flags)
     access = AwsAccess(AwsTarget(profile=profile, region=region, endpoint_url=endpoint_url))
-    the_plan = make_plan(access, vpc_id, options)
+    the_plan = make_plan(access, vpc_id, options, readiness=with_readiness)
     text = render_plan(the_plan, output)
     if out_file is not None:
         try:

@@ -23,6 +23,8 @@ _OPTIONS: list[Callable[[F], F]] = [
     click.option("--public-route", is_flag=True, help="Also give public subnets ::/0 to their internet gateway."),
     click.option("--alias", "alias_name", default="live", show_default=True, help="The alias the cutover shifts."),
     click.option("--schedule", default=DEFAULT_SCHEDULE, show_default=True, help="Cutover stages, PERCENT%[:BAKE] separated by commas."),
+    click.option("--sdk-endpoints", is_flag=True, help="Also set AWS_ENDPOINT_URL_<SERVICE> on each function for its services with an opt-in dual-stack endpoint (see `v6wizard readiness`)."),
+    click.option("--dns-server", envvar="V6WIZARD_DNS_SERVER", default=None, metavar="HOST[:PORT]", help="Resolver for readiness's AAAA lookups (env V6WIZARD_DNS_SERVER)."),
 ]
 
 
@@ -45,6 +47,8 @@ def build_options(
     public_route: bool = False,
     alias_name: str = "live",
     schedule: str = DEFAULT_SCHEDULE,
+    sdk_endpoints: bool = False,
+    dns_server: str | None = None,
     **_: Any,
 ) -> Any:
     """PlanOptions from the parsed flags; a bad schedule raises InvalidOption."""
@@ -63,4 +67,6 @@ def build_options(
         public_ipv6_route=public_route,
         alias_name=alias_name,
         schedule=parse_schedule(schedule),
+        sdk_endpoints=sdk_endpoints,
+        dns_server=dns_server or None,
     )

@@ -23,6 +23,7 @@ from typing import Any, Literal, get_args
 from pydantic import BaseModel, Field
 
 from v6wizard.core.savings import SavingsEstimate
+from v6wizard.core.readiness import ReadinessReport
 from v6wizard.core.schedule import DEFAULT_SCHEDULE, Stage, parse_schedule
 
 StepName = Literal[
@@ -58,6 +59,7 @@ ActionKind = Literal[
     "create-route",
     "create-nacl-entry",
     "authorize-sg-egress",
+    "authorize-sg-ingress",
     "update-function-config",
     "publish-version",
     "cutover-alias",
@@ -186,6 +188,10 @@ class PlanOptions(Model):
     """The alias whose traffic the cutover shifts."""
     schedule: list[Stage] = Field(default_factory=default_stages)
     """Cutover stages."""
+    sdk_endpoints: bool = False
+    """Also set AWS_ENDPOINT_URL_<SERVICE_ID> on each function for its opt-in services reached through NAT."""
+    dns_server: str | None = None
+    """The resolver (HOST[:PORT]) readiness asks for AAAA records; None: the system's."""
 
 
 class Plan(Model):
@@ -208,6 +214,8 @@ class Plan(Model):
     (exports name their resources after them; empty in plans made before exports existed)."""
     savings: SavingsEstimate | None = None
     """What the chosen subnets' NAT path costs and what IPv6 could take off it; not part of the fingerprint or the actions."""
+    readiness: ReadinessReport | None = None
+    """The readiness report the plan was made with (with --sdk-endpoints, or when asked for)."""
 
     def step(self, name: str) -> Step:
         for step in self.steps:

@@ -25,7 +25,10 @@ from v6wizard.core.planner_network import (
     plan_subnets,
     plan_vpc_cidr,
 )
+from v6wizard.core.planner_privatelink import add_endpoint_ingress
 from v6wizard.core.planner_rules import plan_network_acls, plan_security_groups
+from v6wizard.core.planner_sdk_endpoints import add_sdk_endpoints
+from v6wizard.core.readiness import ReadinessReport, VpcEndpoint
 from v6wizard.core.schedule import validate_schedule
 from v6wizard.errors import InvalidOption, UnknownFunction
 
@@ -35,19 +38,30 @@ IPAM_NETMASKS = range(44, 61, 4)
 DEFAULT_IPAM_NETMASK = PlanOptions.model_fields["ipam_netmask_length"].default
 
 
-def build_plan(inventory: Inventory, options: PlanOptions | None = None) -> Plan:
+def build_plan(
+    inventory: Inventory,
+    options: PlanOptions | None = None,
+    readiness: ReadinessReport | None = None,
+    endpoints: list[VpcEndpoint] | None = None,
+) -> Plan:
     """The eight steps, in STEP_ORDER, that take the inventory's VPC to dual-stack.
+
+    `readiness` (needed by `sdk_endpoints`) and the VPC's `endpoints` (for the IPv6 ingress
+    of dual-stack interface endpoints; the readiness report's when not given) are inputs
+    like the inventory, so the same reads give the same plan.
 
     Raises UnknownFunction for a function not attached to the VPC and InvalidOption
     for an unknown subnet or a malformed CIDR source or schedule.
     """
     options = options or PlanOptions()
-    validate_options(inventory, options)
+    validate_options(inventory, options, readiness)
     ctx = PlanContext(
         inventory=inventory,
         options=options,
         subnets=[s for s in inventory.subnets if options.subnet_ids is None or s.id in options.subnet_ids],
         functions=[f for f in inventory.functions if options.function_names is None or f.name in options.function_names],
+        readiness=readiness,
+        endpoints=endpoints if endpoints is not None else (readiness.endpoints if readiness is not None else []),
     )
     ctx.eigw_id = existing_eigw(ctx)
     vpc_cidr = plan_vpc_cidr(ctx)
@@ -56,8 +70,8 @@ def build_plan(inventory: Inventory, options: PlanOptions | None = None) -> Plan
     egress_gateway = plan_egress_gateway(ctx)
     network_acls = plan_network_acls(ctx)
     blockers = assess_functions(ctx)
-    security_groups = plan_security_groups(ctx)
-    functions = plan_functions(ctx, blockers)
+    security_groups = add_endpoint_ingress(ctx, plan_security_groups(ctx), subnets)
+    functions = add_sdk_endpoints(ctx, plan_functions(ctx, blockers))
     cutover = plan_cutover(ctx)
     steps: list[Step] = [vpc_cidr, subnets, egress_gateway, routes, network_acls, security_groups, functions, cutover]
     steps = with_iac_findings(steps, ctx)
@@ -70,10 +84,11 @@ def build_plan(inventory: Inventory, options: PlanOptions | None = None) -> Plan
         fingerprint=inventory.fingerprint(),
         resource_digests=inventory.resource_digests(),
         resource_names=resource_names(inventory),
+        readiness=readiness,
     )
 
 
-def validate_options(inventory: Inventory, options: PlanOptions) -> None:
+def validate_options(inventory: Inventory, options: PlanOptions, readiness: ReadinessReport | None = None) -> None:
     """Refuse options that cannot describe a migration of this VPC."""
     vpc_id = inventory.vpc.id
     if options.function_names is not None:
@@ -114,6 +129,8 @@ def validate_options(inventory: Inventory, options: PlanOptions) -> None:
     if not options.alias_name.strip():
         raise InvalidOption("The alias name for the cutover is empty; give one, e.g. live.")
     validate_schedule(options.schedule)
+    if options.sdk_endpoints and readiness is None:
+        raise InvalidOption("--sdk-endpoints needs the readiness report; make the plan with `v6wizard plan --sdk-endpoints`.")
 
 
 def _refuse_options_of_another_source(options: PlanOptions) -> None:

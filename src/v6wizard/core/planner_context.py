@@ -12,6 +12,7 @@ from typing import Any
 
 from v6wizard.core.inventory import Inventory, LambdaFunction, Subnet
 from v6wizard.core.plan import AwsCall, Finding, PlanOptions, Postcondition, StepName
+from v6wizard.core.readiness import ReadinessReport, VpcEndpoint
 
 
 @dataclass
@@ -44,6 +45,10 @@ class PlanContext:
     """Functions the functions step could not plan (reported there as blockers)."""
     publish_actions: dict[str, str] = field(default_factory=dict)
     """Function name -> id of its publish-version action."""
+    readiness: ReadinessReport | None = None
+    """The readiness report, when the plan was made with one (--sdk-endpoints needs it)."""
+    endpoints: list[VpcEndpoint] = field(default_factory=list)
+    """The VPC's endpoints, for the IPv6 ingress twins of dual-stack interface endpoints."""
 
     @property
     def vpc_id(self) -> str:

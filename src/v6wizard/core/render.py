@@ -80,6 +80,10 @@ def render_text(plan: Plan, known: Known = NOTHING_KNOWN) -> str:
         for item in _sorted_findings(step.findings):
             lines.append(f"   ! {item.kind}: {item.message}")
         lines.append("")
+    if plan.readiness is not None:
+        from v6wizard.core.readiness_render import render_text as readiness_text
+
+        lines += [readiness_text(plan.readiness), ""]
     lines.append(f"Total: {totals(plan)}")
     lines += savings_section(plan, markdown=False)
     return "\n".join(lines) + "\n"
@@ -146,6 +150,10 @@ def render_markdown(plan: Plan, known: Known = NOTHING_KNOWN) -> str:
             for item in _sorted_findings(step.findings):
                 lines.append(f"| {item.kind} | `{_cell(item.resource_id)}` | {_cell(item.message)} |")
             lines.append("")
+    if plan.readiness is not None:
+        from v6wizard.core.readiness_render import render_markdown as readiness_markdown
+
+        lines.append(readiness_markdown(plan.readiness).replace("\n# ", "\n## ", 1).replace("# Readiness", "## Readiness", 1))
     lines += savings_section(plan, markdown=True)
     return "\n".join(lines)
 

@@ -17,6 +17,7 @@ from typing import Any
 from v6wizard.aws.session import AwsAccess
 from v6wizard.demo import builder as b
 from v6wizard.demo.seed_savings import seed_savings
+from v6wizard.demo.readiness_seed import seed_readiness
 
 VPC_CIDR = "10.0.0.0/16"
 VPC_NAME = "prod-main"
@@ -92,6 +93,7 @@ def seed_demo(access: AwsAccess, *, now: datetime | None = None) -> DemoAccount:
         return name
 
     names = b.in_parallel(make_function, FUNCTIONS)
+    seed_readiness(access, vpc_id, role_arn, private_tables)
 
     staging_id = b.create_vpc(access, STAGING_CIDR, STAGING_NAME)
     for i, az in enumerate(b.AZS[:2]):

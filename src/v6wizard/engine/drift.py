@@ -17,6 +17,7 @@ from typing import Any
 import botocore.exceptions
 
 from v6wizard.aws.session import AwsAccess
+from v6wizard.aws.verify_ingress import no_ingress_rule
 from v6wizard.aws.verify import LIVE_STATES, at_once, attached_egress_gateways, function_config, is_not_found, sg_rules_like
 from v6wizard.core.inventory import OURS_TAG
 from v6wizard.core.plan import Action, Plan
@@ -180,6 +181,7 @@ PRECONDITIONS: dict[str, Precondition] = {
     "create-route": _no_route,
     "create-nacl-entry": _no_nacl_entry,
     "authorize-sg-egress": _no_sg_rule,
+    "authorize-sg-ingress": no_ingress_rule,
     "update-function-config": _function_baseline,
     "publish-version": _function_code_released,
 }

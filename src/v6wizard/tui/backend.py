@@ -139,6 +139,25 @@ class Backend:
 
         return build_plan(inventory, options)
 
+    def plan_with_reads(self, inventory: Inventory, options: PlanOptions) -> Plan:
+        """The plan, with the reads `make_plan` adds to discovery: the VPC's endpoints, and readiness with --sdk-endpoints."""
+        from v6wizard.aws.readiness_reads import endpoints_of, read_readiness
+        from v6wizard.core.planner import build_plan
+
+        endpoints = endpoints_of(self.access, inventory.vpc.id)
+        report = None
+        if options.sdk_endpoints:
+            report = read_readiness(self.access, inventory, options.function_names, dns_server=options.dns_server, endpoints=endpoints)
+        return build_plan(inventory, options, report, endpoints)
+
+    def readiness(self, inventory: Inventory, function_names: list[str] | None) -> Any:
+        """The readiness report of the chosen functions (AWS reads and DNS lookups; call from a thread worker)."""
+        import os
+
+        from v6wizard.aws.readiness_reads import read_readiness
+
+        return read_readiness(self.access, inventory, function_names, dns_server=os.environ.get("V6WIZARD_DNS_SERVER") or None)
+
     # --- the engine -----------------------------------------------------------
 
     def engine(self, on_event: Callable[[EngineEvent], None]) -> Any:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -101,9 +103,8 @@ class ChooseScreen(ReportsWorkerFailures, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="plan")
     def build_plan(self, inventory: Inventory, options: PlanOptions) -> None:
-        from v6wizard.tui.backend import Backend
-
-        self.post_message(PlanReady(Backend.build_plan(inventory, options)))
+        assert self.app.backend is not None
+        self.post_message(PlanReady(self.app.backend.plan_with_reads(inventory, options)))
 
     # --- handlers -----------------------------------------------------------------
 
@@ -225,6 +226,8 @@ class ChooseScreen(ReportsWorkerFailures, Screen[None]):
             function_names=list(self.query_one("#functions", SelectionList).selected),
             assign_ipv6_on_creation=self.query_one("#assign-on-create", Switch).value,
             public_ipv6_route=self.query_one("#public-route", Switch).value,
+            sdk_endpoints=self.query_one("#sdk-endpoints", Switch).value,
+            dns_server=os.environ.get("V6WIZARD_DNS_SERVER") or None,
             alias_name=alias,
             schedule=parse_schedule(self.query_one("#schedule", Input).value),
         )

@@ -41,6 +41,7 @@ class PlanScreen(OffersExport, ReportsWorkerFailures, Screen[None]):
         Binding("s", "summary", "Summary", id="plan.summary", tooltip="What changed, the session id and how to roll back later."),
         EXPORT_BINDING,
         Binding("v", "mark_reviewed", "Mark reviewed", id="plan.reviewed", show=False, tooltip="Acknowledge the findings listed under \"Needs your review\" (asked once per step before applying)."),
+        Binding("r", "readiness", "Readiness", id="plan.readiness", tooltip="Per function: the AWS services it calls, how each is reached, whether IPv6 can carry it, what to set."),
         Binding("escape", "back", "Back", id="plan.back", tooltip="Back to choosing."),
     ]
 
@@ -173,3 +174,9 @@ class PlanScreen(OffersExport, ReportsWorkerFailures, Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_readiness(self) -> None:
+        from v6wizard.tui.screens.readiness import ReadinessScreen
+
+        plan = self.app.plan
+        self.app.push_screen(ReadinessScreen(plan.readiness if plan is not None else None))

@@ -23,7 +23,7 @@ class OptionsForm(Vertical):
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
         super().__init__(id=id)
-        self._rows: list[Callable[[], Horizontal]] = [self._source_row, self._assign_row, self._public_row, self._alias_row]
+        self._rows: list[Callable[[], Horizontal]] = [self._source_row, self._assign_row, self._public_row, self._sdk_row, self._alias_row]
 
     def compose(self) -> ComposeResult:
         yield Label("Options", classes="section-title")
@@ -72,6 +72,12 @@ class OptionsForm(Vertical):
     def _public_row() -> Horizontal:
         return Horizontal(
             Switch(value=False, id="public-route"), Label("Public subnets: ::/0 to their internet gateway"), classes="option-row"
+        )
+
+    @staticmethod
+    def _sdk_row() -> Horizontal:
+        return Horizontal(
+            Switch(value=False, id="sdk-endpoints"), Label("Set SDK endpoints (AWS_ENDPOINT_URL_<SERVICE>) for opt-in services"), classes="option-row"
         )
 
     def _alias_row(self) -> Horizontal:
