@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, PrivateAttr
+from pydantic import BaseModel, Field, PrivateAttr, computed_field
 
 from v6wizard.core.plan import STEP_ORDER, STEP_TITLES, Plan
+from v6wizard.engine.session_status import StatusSummary, session_status
 from v6wizard.journal.base import JournalEntry, SessionInfo
 
 ActionStatus = Literal["planned", "applying", "applied", "failed", "rolling-back", "rolled-back", "skipped"]
@@ -70,6 +71,12 @@ class SessionState(BaseModel):
     steps: list[StepState]
     _actions: dict[str, ActionState] = PrivateAttr(default_factory=dict)
     """Actions by id, made on first use (the engine looks up every action of a step)."""
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def status(self) -> StatusSummary:
+        """The session's status derived from its steps (`session.status` is how the last run ended)."""
+        return session_status(self.session.status, self.steps)
 
     def step(self, name: str) -> StepState:
         return next(s for s in self.steps if s.name == name)
