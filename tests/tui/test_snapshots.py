@@ -57,8 +57,8 @@ def test_start_at_80x24_says_what_the_tool_is_and_each_sessions_status(snap_comp
 
 def test_start_in_dry_run(snap_compare) -> None:
     """Start in dry run: the header says DRY RUN, the context line is highlighted and starts with DRY RUN,
-    the switch is on, and the sessions table says none."""
-    assert snap_compare(FixedApp(dry_run=True, sessions=False), terminal_size=SIZE, run_before=connected)
+    the switch is on, the sessions table says none, and the region's two VPCs are listed."""
+    assert snap_compare(FixedApp(dry_run=True, sessions=False), terminal_size=SIZE, run_before=connected_with_vpcs)
 
 
 def test_choose_vpc_subnets_and_functions(snap_compare) -> None:

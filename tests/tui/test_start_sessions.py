@@ -30,7 +30,7 @@ def session_rows(screen: StartScreen) -> list[tuple[str, str]]:
     return [(str(table.get_cell_at((row, 0))), str(table.get_cell_at((row, 1)))) for row in range(table.row_count)]
 
 
-async def test_start_reloads_when_shown_again_and_shows_partly_applied(build_app, demo) -> None:
+async def test_start_reloads_when_shown_again_and_shows_partly_applied(build_app, demo, journal_path) -> None:
     """Connected with no sessions, one step applied, back on Start: the new session is listed as
     "partly applied: 1 of N steps applied" (not "None", not "applied"); the step screen reopened shows
     "Status: applied" and a full progress bar."""
@@ -51,7 +51,11 @@ async def test_start_reloads_when_shown_again_and_shows_partly_applied(build_app
         start = await back_to_start(pilot)
         await wait_for(pilot, lambda: session_rows(start) == [(app.session_id, f"partly applied: 1 of {total} steps applied")], what="the reloaded session list")
         assert "r resumes" in text_of(start.query_one("#sessions-note", Static))
-    assert f"v6wizard resume {app.session_id}" in after_quit(app)
+    printed = after_quit(app)
+    assert f"Session {app.session_id} ({demo.vpc_id}): partly applied: 1 of {total} steps applied." in printed
+    # The exact commands: the region, the endpoint and the journal this wizard used.
+    resume = f"v6wizard resume {app.session_id} --region us-east-1 --endpoint-url {app.target.endpoint_url} --journal {journal_path}"
+    assert resume in printed and resume.replace("resume", "rollback", 1) in printed
 
 
 async def test_finished_migration_is_listed_applied_and_rolled_back_from_start(build_app, demo, access) -> None:

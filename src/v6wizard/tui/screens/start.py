@@ -61,7 +61,7 @@ class StartScreen(ReportsWorkerFailures, Screen[None]):
             table.add_columns("Session", "Status", "VPC", "Last change (UTC)")
             yield table
             yield Label("VPCs in this region", classes="section-title", id="vpcs-title")
-            yield Static("", id="vpcs-note", classes="hint")
+            yield Static("Listed once connected.", id="vpcs-note", classes="hint")
             yield VpcList(id="start-vpcs")
             with Horizontal(id="dry-run-row"):
                 yield Label("Dry run (preview only, nothing is applied)")
