@@ -27,13 +27,12 @@ def test_apply_until_a_step_is_partly_applied_everywhere_then_partly_and_fully_r
     assert "partly applied: 4 of 5 steps applied" in run_cli("sessions").stdout
 
     shown = json.loads(run_cli("show", session_id, "--output", "json").stdout)
-    assert shown["status"]["status"] == "partly-applied"
-    assert (shown["status"]["steps_applied"], shown["status"]["steps_total"]) == (4, 5)
+    assert shown["status"] == "partly-applied" and shown["status_text"] == "partly applied: 4 of 5 steps applied"
     assert run_cli("show", session_id).stdout.startswith(f"Session {session_id}: partly applied: 4 of 5 steps applied,")
 
     one = run_cli("rollback", session_id, "--step", "routes", "--yes", "--output", "json")
     assert one.exit_code == 0, one.output
-    assert json.loads(one.stdout)["status"]["status"] == "partly-rolled-back"
+    assert json.loads(one.stdout)["status"] == "partly-rolled-back"
     assert json.loads(run_cli("sessions", "--output", "json").stdout)[0]["status_text"] == "partly rolled back: 3 of 5 steps still applied"
 
     every = run_cli("rollback", session_id, "--yes")

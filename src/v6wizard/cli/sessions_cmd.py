@@ -59,7 +59,7 @@ def _show(session_id: str, output: str, journal: Any) -> int:
         click.echo(state.model_dump_json(indent=2))
         return 0
     info = state.session
-    click.echo(f"Session {info.id}: {state.status.text}, {info.vpc_id} in account {info.account_id}, {info.region}")
+    click.echo(f"Session {info.id}: {state.status_text}, {info.vpc_id} in account {info.account_id}, {info.region}")
     for step in state.steps:
         suffix = " (nothing to do)" if step.empty else ""
         click.echo(f"{step.title}: {step.status}{suffix}")

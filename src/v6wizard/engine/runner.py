@@ -430,7 +430,7 @@ class Engine:
     def resume(self, session_id: str, *, force_unlock: bool = False) -> SessionInfo:
         """Continue the last run (apply or rollback) from where the journal says it stopped."""
         session = self.journal.session(session_id)
-        check_resumable(session_id, self.state(session_id).status.status)
+        check_resumable(session_id, self.state(session_id).status)
         if force_unlock:
             self.journal.force_unlock(session.vpc_id)
         runs = [e for e in self.view.entries(session_id) if e.kind == "note" and e.data.get("note") == RUN_NOTE]

@@ -32,7 +32,7 @@ def after_quit_lines(states: list[Any], target: Any, journal_spec: str | None, *
     lines: list[str] = []
     for state in states:
         session_id = state.session.id
-        summary = state.status
+        summary = state.summary
         what = "Demo session" if demo else "Session"
         lines.append(f"{what} {session_id} ({state.session.vpc_id}): {summary.text}.")
         commands = []
