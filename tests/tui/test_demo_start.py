@@ -44,7 +44,8 @@ async def test_demo_start_screen_shows_before_the_account_is_seeded_and_n_waits(
         release.set()
         await wait_for(
             pilot,
-            lambda: isinstance(app.screen, ChooseScreen) and app.screen.query_one("#vpcs", DataTable).row_count >= 2,
+            # The screen may be pushed but not composed yet when this is first asked, hence query, not query_one.
+            lambda: isinstance(app.screen, ChooseScreen) and any(t.row_count >= 2 for t in app.screen.query("#vpcs").results(DataTable)),
             timeout=60,
             what="the VPC list, opened by the n pressed while preparing",
         )
