@@ -124,10 +124,10 @@ class StartScreen(ReportsWorkerFailures, Screen[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The VPC list is a glance, not a task: its failure (often a backend replaced by a reconnect) is a note, not a dialog."""
         if event.worker.group == "start-overview":
+            # Textual calls each class's handler along the MRO: this stops ReportsWorkerFailures' dialog.
+            event.prevent_default()
             if event.state is WorkerState.ERROR:
                 self.query_one("#vpcs-note", Static).update(f"The region's VPCs could not be listed: {event.worker.error}")
-            return
-        super().on_worker_state_changed(event)
 
     @on(SessionsLoaded)
     def _sessions_loaded(self, message: SessionsLoaded) -> None:
