@@ -134,9 +134,11 @@ def first_difference(from_file: Plan, rebuilt: Plan) -> str:
 
 _ABSENT = object()
 
-_NOT_COMPARED = {"steps", "created_at", "fingerprint", "resource_digests"}
-"""Plan fields compared otherwise (steps), or not at all: when it was made, and what the inventory was
-(checked for the resources the actions depend on: a stale plan is exit 1, not a tampered one)."""
+_NOT_COMPARED = {"steps", "created_at", "fingerprint", "resource_digests", "savings", "readiness"}
+"""Plan fields compared otherwise (steps), or not at all: when it was made, what the inventory was
+(checked for the resources the actions depend on: a stale plan is exit 1, not a tampered one), and
+the read-only reports beside the plan (savings and readiness are read again with the rebuilt plan,
+and the metrics window moves with the clock; what readiness changes is in the actions, compared)."""
 
 
 def _diff(theirs: Any, ours: Any, where: str = "") -> tuple[str, Any, Any] | None:

@@ -34,7 +34,7 @@ def test_apply_json_then_show_sessions_and_rollback(access, run_cli, cli_calls, 
 
     undone = run_cli("rollback", session_id, "--yes")
     assert undone.exit_code == 0, undone.output
-    assert "rolled-back" in undone.stdout
+    assert "is rolled back;" in undone.stdout
     assert diff_snapshots(before, take_snapshot(access, info.vpc_id)) == []
 
 

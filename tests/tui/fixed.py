@@ -29,6 +29,7 @@ from v6wizard.core.inventory import (
 )
 from v6wizard.core.plan import Plan, PlanOptions
 from v6wizard.core.planner import build_plan
+from v6wizard.engine.session_status import SessionOverview
 from v6wizard.journal.base import JournalEntry, SessionInfo
 
 ACCOUNT = "123456789012"
@@ -143,10 +144,14 @@ def plan() -> Plan:
     return build_plan(inventory(), PlanOptions()).model_copy(update={"created_at": AT})
 
 
-def sessions() -> list[SessionInfo]:
-    return [
-        SessionInfo(id=SESSION, account_id=ACCOUNT, region=REGION, vpc_id=VPC, status="interrupted", plan_fingerprint="f" * 16, created_at=AT, updated_at=AT)
-    ]
+def sessions() -> list[SessionOverview]:
+    """The Start screen's list: one interrupted session (its status derived from the fixed journal's entries)."""
+    from v6wizard.engine.session_status import overview_of
+    from v6wizard.engine.state import derive_state
+
+    info = SessionInfo(id=SESSION, account_id=ACCOUNT, region=REGION, vpc_id=VPC, status="interrupted", plan_fingerprint="f" * 16, created_at=AT, updated_at=AT)
+    state = derive_state(plan(), info, entries())
+    return [overview_of(state.session, state.steps)]
 
 
 def entries() -> list[JournalEntry]:

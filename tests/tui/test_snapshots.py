@@ -26,17 +26,39 @@ async def connected(pilot: Pilot) -> None:
     await wait_for(pilot, lambda: pilot.app.identity is not None, what="the fixed connection")
 
 
+async def connected_with_vpcs(pilot: Pilot) -> None:
+    """Connected, and the region's VPC list (the fixed overview) has arrived on the Start screen."""
+    from v6wizard.tui.messages import OverviewLoaded
+    from v6wizard.tui.screens.start import StartScreen
+
+    await connected(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, StartScreen)
+    screen.post_message(OverviewLoaded(fixed.overview()))
+    await wait_for(pilot, lambda: screen.query_one("#start-vpcs").row_count == len(fixed.overview().vpcs), what="the VPC list")
+    await pilot.pause()
+
+
 def test_start_with_an_interrupted_session(snap_compare) -> None:
-    """Start: header, the context line (account 123456789012, us-east-1, profile prod), one interrupted
-    session of vpc-0a1b2c3d4e5f60001 in the table, the dry-run switch off, the journal path, and the
-    footer with New migration, Resume, Roll back, Inspect, Dry run, Quit, Help (Connect is in the palette)."""
-    assert snap_compare(FixedApp(), terminal_size=SIZE, run_before=connected)
+    """Start: header, the context line (account 123456789012, us-east-1, profile prod), the line "Moves a VPC
+    and its Lambda functions to dual-stack IPv6, step by step.", one session of vpc-0a1b2c3d4e5f60001 whose
+    status reads "interrupted: 2 of 8 steps applied", then "VPCs in this region" with prod-main (IPv4 only)
+    and staging (partly IPv6, 1 of 2 subnets), the dry-run switch off, the journal path, and the footer with New
+    migration, Resume, Roll back, Inspect, Dry run, Quit, Help (Connect is in the palette)."""
+    assert snap_compare(FixedApp(), terminal_size=SIZE, run_before=connected_with_vpcs)
+
+
+def test_start_at_80x24_says_what_the_tool_is_and_each_sessions_status(snap_compare) -> None:
+    """Start at 80x24: the IPv6 line under the context line, the session row with its status
+    "interrupted: 2 of 8 steps applied" readable without scrolling (status comes before the VPC), and
+    both VPCs of the region with their IPv6 status, all above the footer."""
+    assert snap_compare(FixedApp(), terminal_size=(80, 24), run_before=connected_with_vpcs)
 
 
 def test_start_in_dry_run(snap_compare) -> None:
     """Start in dry run: the header says DRY RUN, the context line is highlighted and starts with DRY RUN,
-    the switch is on, and the sessions table says none."""
-    assert snap_compare(FixedApp(dry_run=True, sessions=False), terminal_size=SIZE, run_before=connected)
+    the switch is on, the sessions table says none, and the region's two VPCs are listed."""
+    assert snap_compare(FixedApp(dry_run=True, sessions=False), terminal_size=SIZE, run_before=connected_with_vpcs)
 
 
 def test_choose_vpc_subnets_and_functions(snap_compare) -> None:

@@ -155,5 +155,5 @@ def finish(engine: Any, session_id: str, output: str) -> int:
     if output == "json":
         click.echo(state.model_dump_json(indent=2))
     else:
-        click.echo(f"Session {session_id} is {state.session.status}; see it with `v6wizard show {session_id}`.")
+        click.echo(f"Session {session_id} is {state.status_text}; see it with `v6wizard show {session_id}`.")
     return 0

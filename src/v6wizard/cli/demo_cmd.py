@@ -33,19 +33,33 @@ def demo(serve: bool, dry_run: bool, journal: str | None) -> None:
 
 
 def _demo(serve: bool, dry_run: bool, journal: str | None) -> int:
-    emulator, account, traffic = start_demo()
-    try:
-        if serve:
+    if serve:
+        emulator, account, traffic = start_demo()
+        try:
             return _serve(emulator.endpoint, account)
-        from v6wizard.aws.session import AwsTarget
-        from v6wizard.tui.app import run_app
+        finally:
+            traffic.stop()
+            emulator.stop()
+    from v6wizard.aws.target import AwsTarget
+    from v6wizard.demo.preparation import DemoPreparation
+    from v6wizard.tui.app import run_app
 
-        journal_spec = journal or str(Path(tempfile.mkdtemp(prefix="v6wizard-demo-")) / "journal.sqlite3")
-        run_app(AwsTarget(region=DEMO_REGION, endpoint_url=emulator.endpoint), journal_spec=journal_spec, dry_run=dry_run, demo=True)
-        return 0
+    use_demo_environment()
+    # The Start screen shows at once; the wizard's connect worker waits for the seeding (see DemoPreparation).
+    preparation = DemoPreparation(start_demo, DEMO_REGION)
+    journal_spec = journal or str(Path(tempfile.mkdtemp(prefix="v6wizard-demo-")) / "journal.sqlite3")
+    try:
+        run_app(AwsTarget(region=DEMO_REGION), journal_spec=journal_spec, dry_run=dry_run, demo=True, preparation=preparation)
     finally:
-        traffic.stop()
-        emulator.stop()
+        preparation.stop()
+    return 0
+
+
+def use_demo_environment() -> None:
+    """Point AWS credentials at the stand-in demo keys (no profile, no session token) for this process."""
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
+        os.environ.pop(name, None)
+    os.environ.update(DEMO_ENV)
 
 
 def start_demo() -> tuple[Any, Any, Any]:
@@ -60,9 +74,7 @@ def start_demo() -> tuple[Any, Any, Any]:
         from v6wizard.errors import BadInput
 
         raise BadInput("The demo needs the embedded emulator; install it with `pip install 'v6wizard[demo]'`.") from None
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
-        os.environ.pop(name, None)
-    os.environ.update(DEMO_ENV)
+    use_demo_environment()
     from v6wizard.aws.session import AwsAccess, AwsTarget
     from v6wizard.demo.seed import seed_demo
     from v6wizard.demo.traffic import DemoTraffic

@@ -24,19 +24,19 @@ def sessions(output: str, profile: str | None, region: str | None, endpoint_url:
 def _sessions(output: str, journal: Any) -> int:
     from pydantic import TypeAdapter
 
-    from v6wizard.journal.base import SessionInfo
+    from v6wizard.engine.session_status import SessionOverview, session_overview
 
     try:
-        found = journal.sessions()
+        found = [session_overview(journal, info) for info in journal.sessions()]
     finally:
         journal.close()
     if output == "json":
-        click.echo(TypeAdapter(list[SessionInfo]).dump_json(found, indent=2).decode())
+        click.echo(TypeAdapter(list[SessionOverview]).dump_json(found, indent=2).decode())
         return 0
     if not found:
         click.echo(f"No sessions in {journal.location}.")
     for info in found:
-        click.echo(f"{info.id}  {info.status:<12} {info.vpc_id}  {info.account_id} {info.region}  {info.updated_at:%Y-%m-%d %H:%M} UTC")
+        click.echo(f"{info.id}  {info.vpc_id}  {info.account_id} {info.region}  {info.updated_at:%Y-%m-%d %H:%M} UTC  {info.status_text}")
     return 0
 
 
@@ -68,7 +68,7 @@ def _show(session_id: str, output: str, journal: Any) -> int:
         click.echo(state.model_dump_json(indent=2))
         return 0
     info = state.session
-    click.echo(f"Session {info.id}: {info.status}, {info.vpc_id} in account {info.account_id}, {info.region}")
+    click.echo(f"Session {info.id}: {state.status_text}, {info.vpc_id} in account {info.account_id}, {info.region}")
     for step in state.steps:
         suffix = " (nothing to do)" if step.empty else ""
         click.echo(f"{step.title}: {step.status}{suffix}")
@@ -109,6 +109,7 @@ def _resume(session_id: str, yes: bool, force_unlock: bool, output: str, dry_run
     from v6wizard.engine.review import acknowledge_review
     from v6wizard.engine.runner import journaled_cutover_settings
     from v6wizard.engine.settings_journal import ignored_sentence
+    from v6wizard.engine.session_status import check_resumable, session_overview
 
     access, journal, session = _open(session_id, profile, region, endpoint_url, journal_spec)
     if dry_run:
@@ -128,7 +129,9 @@ def _resume(session_id: str, yes: bool, force_unlock: bool, output: str, dry_run
         holder = journal.lock_holder(session.vpc_id)
         who = f"held by {holder.describe()}" if holder else "not held"
         confirm(yes, f"Break the lock on {session.vpc_id} ({who})? Only do this if that run is dead.")
-    confirm(yes, f"Resume session {session_id} ({session.status}) on {session.vpc_id}?")
+    summary = session_overview(journal, session)
+    check_resumable(session_id, summary.status)
+    confirm(yes, f"Resume session {session_id} ({summary.status_text}) on {session.vpc_id}?")
     with engine_for(access, journal, output, settings) as engine:
         # Confirming (or --yes) acknowledges the findings to review of the steps still to run.
         acknowledge_review(journal, engine.state(session_id), journal.plan(session_id))

@@ -43,6 +43,7 @@ from v6wizard.engine.lease import LEASE_SECONDS, HeldLock
 from v6wizard.engine.pool import run_ordered
 from v6wizard.engine.session_view import SessionView
 from v6wizard.engine.settings_journal import ignored_sentence, load_cutover_settings
+from v6wizard.engine.session_status import check_resumable
 from v6wizard.engine.state import CUTOVER_SETTINGS_NOTE, RUN_NOTE, SKIP_NOTE, SessionState
 from v6wizard.engine.steps import check_step_name, later_applied, select_steps, undo_waits_for
 from v6wizard.errors import BadInput, Cancelled, DriftDetected, InvalidOption, V6WizardError
@@ -468,6 +469,7 @@ class Engine:
     def resume(self, session_id: str, *, force_unlock: bool = False) -> SessionInfo:
         """Continue the last run (apply or rollback) from where the journal says it stopped."""
         session = self.journal.session(session_id)
+        check_resumable(session_id, self.state(session_id).status)
         if force_unlock:
             self.journal.force_unlock(session.vpc_id)
         runs = [e for e in self.view.entries(session_id) if e.kind == "note" and e.data.get("note") == RUN_NOTE]

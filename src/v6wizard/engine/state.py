@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, PrivateAttr
+from pydantic import BaseModel, Field, PrivateAttr, computed_field
 
 from v6wizard.core.plan import STEP_ORDER, STEP_TITLES, Plan
+from v6wizard.engine.session_status import DerivedStatus, StatusSummary, session_status
 from v6wizard.journal.base import JournalEntry, SessionInfo
 
 ActionStatus = Literal["planned", "applying", "applied", "failed", "rolling-back", "rolled-back", "skipped"]
@@ -74,6 +75,23 @@ class SessionState(BaseModel):
     """Steps whose findings to review the operator acknowledged (a journal note, from either face)."""
     _actions: dict[str, ActionState] = PrivateAttr(default_factory=dict)
     """Actions by id, made on first use (the engine looks up every action of a step)."""
+
+    @property
+    def summary(self) -> StatusSummary:
+        """The session's status derived from its steps, with its counts (`session.status` is how the last run ended)."""
+        return session_status(self.session.status, self.steps)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def status(self) -> DerivedStatus:
+        """The session's status derived from its steps, as `sessions --output json` gives it."""
+        return self.summary.status
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def status_text(self) -> str:
+        """The status in words with the step count, e.g. "partly applied: 6 of 8 steps applied"."""
+        return self.summary.text
 
     def step(self, name: str) -> StepState:
         return next(s for s in self.steps if s.name == name)

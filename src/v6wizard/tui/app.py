@@ -26,6 +26,7 @@ from textual.worker import Worker, WorkerFailed, WorkerState
 
 from v6wizard.constants import DEFAULT_SCHEDULE, DEMO_SCHEDULE
 from v6wizard.errors import BadInput, Cancelled, CredentialsError, CutoverAborted, V6WizardError
+from v6wizard.tui.after_quit import after_quit, quit_question
 from v6wizard.tui.backend import AccessFactory, Backend, default_access_factory
 from v6wizard.tui.messages import Connected, EngineEventMessage, RunFinished
 from v6wizard.tui.screens.base import ConnectionAware
@@ -71,6 +72,7 @@ class WizardApp(App[int]):
         access_factory: AccessFactory | None = None,
         cutover_settings: Any | None = None,
         cutover_clock: Any | None = None,
+        preparation: Any | None = None,
     ) -> None:
         super().__init__()
         self.target = target
@@ -99,6 +101,10 @@ class WizardApp(App[int]):
         self.freeze_heap = False
         """Set by run_app (one app per process): the connect worker then freezes what it loaded, see freeze_start_up_heap."""
         self._quitting = False
+        self.preparation = preparation
+        """The demo's DemoPreparation (emulator and sample account seeding in the background), or None."""
+        self.touched: dict[str, Any] = {}
+        """Session id -> SessionState after each run this sitting made, for the lines printed after quitting."""
 
     # --- start-up and the context line -----------------------------------------
 
@@ -133,6 +139,8 @@ class WizardApp(App[int]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="connect")
     def connect(self, target: AwsTarget) -> None:
         """Build AWS access for `target`, check who we are and list unfinished sessions."""
+        if self.preparation is not None:
+            target = self.preparation.target()  # the demo: waits until its sample account is seeded
         access = self.access_factory(target, self.prompt_mfa)
         backend = Backend(
             access, journal_spec=self.journal_spec, cutover_settings=self.cutover_settings, cutover_clock=self.cutover_clock
@@ -239,6 +247,7 @@ class WizardApp(App[int]):
 
     def _record_state(self, state: Any) -> None:
         self.session_state = state
+        self.touched[state.session.id] = state
         if self.plan is not None:
             self.statuses = step_statuses(self.plan, state)
             self.reviewed |= set(getattr(state, "reviewed", ()))
@@ -305,7 +314,7 @@ class WizardApp(App[int]):
         self.push_screen(
             ConfirmDialog(
                 "Stop the run?",
-                "The current action finishes, then the run stops. The session stays resumable from the start screen.",
+                quit_question(self.demo),
                 yes="Stop after this action",
             ),
             self._stop_then_quit,
@@ -363,6 +372,7 @@ def make_app(
     access_factory: AccessFactory | None = None,
     cutover_settings: Any | None = None,
     cutover_clock: Any | None = None,
+    preparation: Any | None = None,
 ) -> WizardApp:
     """The wizard, as the CLI, the demo and the tests build it.
 
@@ -377,6 +387,7 @@ def make_app(
         access_factory=access_factory,
         cutover_settings=cutover_settings,
         cutover_clock=cutover_clock,
+        preparation=preparation,
     )
 
 
@@ -393,7 +404,7 @@ def freeze_start_up_heap() -> None:
     gc.freeze()
 
 
-def run_app(target: AwsTarget, *, journal_spec: str | None = None, dry_run: bool = False, demo: bool = False) -> int:
+def run_app(target: AwsTarget, *, journal_spec: str | None = None, dry_run: bool = False, demo: bool = False, preparation: Any | None = None) -> int:
     """Run the wizard in this terminal until the operator quits; returns the exit code."""
     settings = None
     if demo:
@@ -401,7 +412,9 @@ def run_app(target: AwsTarget, *, journal_spec: str | None = None, dry_run: bool
         from v6wizard.engine.cutover import CutoverSettings
 
         settings = CutoverSettings(poll_interval=DEMO_POLL_SECONDS)
-    app = make_app(target, journal_spec=journal_spec, dry_run=dry_run, demo=demo, cutover_settings=settings)
+    app = make_app(target, journal_spec=journal_spec, dry_run=dry_run, demo=demo, cutover_settings=settings, preparation=preparation)
     app.freeze_heap = True
     freeze_start_up_heap()
-    return app.run() or 0
+    code = app.run() or 0
+    print(after_quit(app), end="")
+    return code

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from v6wizard.core.plan import Plan, PlanOptions
     from v6wizard.aws.session import AwsAccess, AwsTarget, Identity
     from v6wizard.engine.events import EngineEvent
-    from v6wizard.journal.base import Journal, JournalEntry, SessionInfo
+    from v6wizard.engine.session_status import SessionOverview
+    from v6wizard.journal.base import Journal, JournalEntry
 
 AccessFactory = Callable[["AwsTarget", Callable[[str], str] | None], "AwsAccess"]
 """Builds AwsAccess for a target and an MFA prompter; tests pass one that adds event hooks."""
@@ -84,15 +85,19 @@ class Backend:
             self._journal = open_journal(self.journal_spec, access=self.access)
         return self._journal
 
-    def open_sessions(self) -> list[SessionInfo]:
-        """Sessions of this account and region that still hold changes, newest first.
+    def open_sessions(self) -> list[SessionOverview]:
+        """Sessions of this account and region that can still be acted on, newest first, each with its derived status.
 
-        "applied" only means the last run finished (often one step of eight), so those
-        stay listed; only sessions rolled back entirely are left out.
+        Finished (applied) sessions stay listed, so they can be rolled back; only sessions
+        rolled back entirely are left out.
         """
+        from v6wizard.engine.session_status import session_overview
+
         identity = self.identity()
         sessions = self.journal.sessions(account_id=identity.account_id, region=self.access.region)
-        return [s for s in sessions if s.status != "rolled-back"]
+        # A last run that rolled back everything needs no reading: nothing of it is left.
+        overviews = [session_overview(self.journal, s) for s in sessions if s.status != "rolled-back"]
+        return [o for o in overviews if o.status != "rolled-back"]
 
     def session_entries(self, session_id: str) -> list[JournalEntry]:
         return self.journal.entries(session_id)

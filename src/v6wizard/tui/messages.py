@@ -12,16 +12,23 @@ if TYPE_CHECKING:
     from v6wizard.core.plan import Plan
     from v6wizard.aws.session import Identity
     from v6wizard.engine.events import EngineEvent
-    from v6wizard.journal.base import SessionInfo
+    from v6wizard.engine.session_status import SessionOverview
 
 
 @dataclass
 class Connected(Message):
-    """Credentials work: who we are, and the unfinished sessions of this account and region."""
+    """Credentials work: who we are, and the sessions of this account and region that can still be acted on."""
 
     identity: Identity
-    sessions: list[SessionInfo]
+    sessions: list[SessionOverview]
     journal_location: str
+
+
+@dataclass
+class SessionsLoaded(Message):
+    """The Start screen's session list, read again."""
+
+    sessions: list[SessionOverview]
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Start: unfinished sessions for this account and region (resume, roll back, inspect), a new migration, dry run."""
+"""Start: what the tool is, the sessions of this account and region that can still be acted on (resume, roll back,
+inspect), the region's VPCs and their IPv6 status, a new migration, dry run."""
 
 from __future__ import annotations
 
@@ -10,17 +11,22 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Label, Static, Switch
+from textual.worker import Worker, WorkerState
 
-from v6wizard.tui.messages import Connected, PlanReady
+from v6wizard.tui.messages import Connected, OverviewLoaded, PlanReady, SessionsLoaded
 from v6wizard.tui.screens.dialogs import TypedConfirmDialog
 from v6wizard.tui.widgets.context_bar import ContextBar
 from v6wizard.tui.screens.base import ReportsWorkerFailures
 from v6wizard.tui.widgets.footer import WizardFooter
 from v6wizard.tui.widgets.savings_ranking import SavingsRanking
+from v6wizard.tui.widgets.vpc_list import VpcList
 
 if TYPE_CHECKING:
-    from v6wizard.journal.base import SessionInfo
+    from v6wizard.core.inventory import RegionOverview
+    from v6wizard.engine.session_status import SessionOverview
     from v6wizard.tui.app import WizardApp
+
+TAGLINE = "Moves a VPC and its Lambda functions to dual-stack IPv6, step by step."
 
 
 class StartScreen(ReportsWorkerFailures, Screen[None]):
@@ -35,21 +41,29 @@ class StartScreen(ReportsWorkerFailures, Screen[None]):
         Binding("i", "open_session('inspect')", "Inspect", id="start.inspect", tooltip="See the highlighted session's plan and step statuses."),
         Binding("d", "toggle_dry_run", "Dry run", id="start.dry-run", tooltip="Preview only: nothing can be applied."),
         Binding("c", "connect", "Connect", id="start.connect", show=False, tooltip="Choose the AWS profile and region."),
+        Binding("f5", "reload", "Reload", id="start.reload", show=False, tooltip="Read the sessions and the region's VPCs again."),
     ]
 
     def __init__(self) -> None:
         super().__init__()
-        self._sessions: list[SessionInfo] = []
+        self._sessions: list[SessionOverview] = []
+        self._overview: RegionOverview | None = None
+        self._new_when_ready = False
+        """n was pressed while the demo's account was being prepared: open Choose once connected."""
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield ContextBar(id="context")
         with Vertical(id="start-body"):
+            yield Static(TAGLINE, id="tagline")
             yield Label("Migrations in this account and region", classes="section-title")
-            yield Static("Connecting…", id="sessions-note")
+            yield Static(self._waiting_note(), id="sessions-note")
             table: DataTable[str] = DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
-            table.add_columns("Session", "VPC", "Status", "Last change (UTC)")
+            table.add_columns("Session", "Status", "VPC", "Last change (UTC)")
             yield table
+            yield Label("VPCs in this region", classes="section-title", id="vpcs-title")
+            yield Static("Listed once connected.", id="vpcs-note", classes="hint")
+            yield VpcList(id="start-vpcs")
             with Horizontal(id="dry-run-row"):
                 yield Label("Dry run (preview only, nothing is applied)")
                 yield Switch(value=self.app.dry_run, id="dry-run")
@@ -71,20 +85,86 @@ class StartScreen(ReportsWorkerFailures, Screen[None]):
     def _switch_changed(self, event: Switch.Changed) -> None:
         self.app.dry_run = event.value
 
+    def _waiting_note(self) -> str:
+        if self.app.preparation is not None and not self.app.preparation.ready:
+            return "Preparing the demo's sample account (an AWS emulator on this machine)…"
+        return "Connecting…"
+
     def connection_changed(self, message: Connected) -> None:
+        self._overview = None  # another account or region's VPCs, until the new list arrives
+        self.query_one("#start-vpcs", VpcList).clear()
+        self.query_one("#vpcs-note", Static).update("Reading the region's VPCs…")
+        self.show_sessions(message.sessions)
+        self.load_overview()
+        if self._new_when_ready:
+            self._new_when_ready = False
+            self.action_new_migration()
+
+    def on_screen_resume(self) -> None:
+        """Shown again (back from another screen, a run ended there): read the sessions and VPCs again."""
+        if self.app.backend is not None:
+            self.action_reload()
+
+    def action_reload(self) -> None:
+        if self.app.backend is None:
+            self.notify("Not connected yet.", severity="warning")
+            return
+        self.load_sessions()
+        self.load_overview()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="start-sessions")
+    def load_sessions(self) -> None:
+        backend = self.app.backend
+        if backend is not None:
+            self.post_message(SessionsLoaded(backend.open_sessions()))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="start-overview")
+    def load_overview(self) -> None:
+        backend = self.app.backend
+        if backend is not None:
+            self.post_message(OverviewLoaded(backend.region_overview()))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The VPC list is a glance, not a task: its failure (often a backend replaced by a reconnect) is a note, not a dialog."""
+        if event.worker.group == "start-overview":
+            # Textual calls each class's handler along the MRO: this stops ReportsWorkerFailures' dialog.
+            event.prevent_default()
+            if event.state is WorkerState.ERROR:
+                self.query_one("#vpcs-note", Static).update(f"The region's VPCs could not be listed: {event.worker.error}")
+
+    @on(SessionsLoaded)
+    def _sessions_loaded(self, message: SessionsLoaded) -> None:
         self.show_sessions(message.sessions)
         self.query_one(SavingsRanking).load()
 
-    def show_sessions(self, sessions: list[SessionInfo]) -> None:
+    @on(OverviewLoaded)
+    def _overview_loaded(self, message: OverviewLoaded) -> None:
+        self.show_overview(message.overview)
+
+    def show_overview(self, overview: RegionOverview) -> None:
+        if overview.region != self.app.target.region:
+            return  # read for a connection since replaced
+        self._overview = overview
+        self.query_one("#start-vpcs", VpcList).show(overview)
+        count = len(overview.vpcs)
+        dual = sum(1 for vpc in overview.vpcs if vpc.ipv6_state == "dual-stack")
+        self.query_one("#vpcs-note", Static).update(
+            f"{count} VPC{'s' if count != 1 else ''} in {overview.region}, {dual} dual-stack." if count else f"No VPCs in {overview.region}."
+        )
+
+    def show_sessions(self, sessions: list[SessionOverview]) -> None:
+        highlighted = self._highlighted()
         self._sessions = sessions
         table = self.query_one("#sessions", DataTable)
         table.clear()
         for info in sessions:
-            table.add_row(info.id, info.vpc_id, info.status, f"{info.updated_at:%Y-%m-%d %H:%M}", key=info.id)
+            table.add_row(info.id, info.status_text, info.vpc_id, f"{info.updated_at:%Y-%m-%d %H:%M}", key=info.id)
+        if highlighted is not None and highlighted in table.rows:
+            table.move_cursor(row=table.get_row_index(highlighted))
         note = (
             "None: press n to start a new migration."
             if not sessions
-            else "Highlight a session: r resumes it, b rolls it back, i inspects it."
+            else "r resumes, b rolls back, i inspects the highlighted session; f5 reloads."
         )
         self.query_one("#sessions-note", Static).update(note)
         self.query_one("#journal-note", Static).update(f"Journal: {self.app.journal_location}")
@@ -114,14 +194,20 @@ class StartScreen(ReportsWorkerFailures, Screen[None]):
     def action_new_migration(self) -> None:
         if self.app.backend is None:
             connecting = any(w.group == "connect" and w.is_running for w in self.app.workers)
-            if connecting:
+            if connecting and self.app.preparation is not None:
+                self._new_when_ready = True
+                self.notify("The demo's sample account is being prepared; the VPC list opens as soon as it is ready.")
+            elif connecting:
                 self.notify("Still connecting to AWS; press n again in a moment.")
             else:
                 self.notify("Not connected yet: press c to choose a profile and region.", severity="warning")
             return
         from v6wizard.tui.screens.choose import ChooseScreen
 
-        self.app.push_screen(ChooseScreen())
+        # The list read here saves Choose reading it again, if it is of the region connected now.
+        overview = self._overview
+        current = overview is not None and self.app.identity is not None and (overview.account_id, overview.region) == (self.app.identity.account_id, self.app.target.region)
+        self.app.push_screen(ChooseScreen(overview=overview if current else None))
 
     def action_open_session(self, verb: str) -> None:
         session_id = self._highlighted()

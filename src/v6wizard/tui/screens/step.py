@@ -48,6 +48,8 @@ class StepScreen(Screen[None]):
         self.step_name = step_name
         self.show_calls = False
         """The preview shows the exact AWS calls instead of the changes in words."""
+        self._own_run = False
+        """A run this screen started has not reported its end yet (its status line says so meanwhile)."""
 
     def compose(self) -> ComposeResult:
         plan = self.app.plan
@@ -80,10 +82,21 @@ class StepScreen(Screen[None]):
         self.watch(self.app, "dry_run", lambda _: self.refresh_bindings())
         self._show_status()
 
+    def on_screen_resume(self) -> None:
+        """Back from the cutover screen (or a dialog): the run there may have changed this step's status."""
+        if not self._own_run:
+            self._show_status()
+
     def _show_status(self) -> None:
         status = self.app.statuses.get(self.step_name, "planned")
         dry = " · DRY RUN: preview only" if self.app.dry_run else ""
         self.query_one("#step-status", Static).update(f"Status: {status}{dry}")
+        bar = self.query_one(ProgressBar)
+        # The bar counts this step's actions done: all of them once the step is applied, none otherwise.
+        if status == "applied":
+            bar.update(progress=bar.total)
+        elif status in ("planned", "rolled-back", "skipped", "nothing to do"):
+            bar.update(progress=0)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Apply, skip and roll back are hidden in dry run and Inspect, and shown disabled while a run is going."""
@@ -156,6 +169,7 @@ class StepScreen(Screen[None]):
         self.app.push_screen(dialog, lambda ok: self._run("rollback") if ok else None)
 
     def _run(self, verb: str) -> None:
+        self._own_run = True
         self.query_one(ProgressBar).update(progress=0)
         self.query_one("#step-status", Static).update(f"Status: {verb} running…")
         self.app.run_engine(verb, self, step=self.step_name)
@@ -179,6 +193,7 @@ class StepScreen(Screen[None]):
     @on(RunFinished)
     def _run_finished(self, message: RunFinished) -> None:
         self.query_one("#preview", Static).update(self._preview())
+        self._own_run = False
         self._show_status()
         self.refresh_bindings()
 
