@@ -96,6 +96,7 @@ class StartScreen(ReportsWorkerFailures, Screen[None]):
         self.query_one("#vpcs-note", Static).update("Reading the region's VPCs…")
         self.show_sessions(message.sessions)
         self.load_overview()
+        self.query_one(SavingsRanking).load()
         if self._new_when_ready:
             self._new_when_ready = False
             self.action_new_migration()
@@ -111,6 +112,7 @@ class StartScreen(ReportsWorkerFailures, Screen[None]):
             return
         self.load_sessions()
         self.load_overview()
+        self.query_one(SavingsRanking).load()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="start-sessions")
     def load_sessions(self) -> None:
@@ -135,7 +137,6 @@ class StartScreen(ReportsWorkerFailures, Screen[None]):
     @on(SessionsLoaded)
     def _sessions_loaded(self, message: SessionsLoaded) -> None:
         self.show_sessions(message.sessions)
-        self.query_one(SavingsRanking).load()
 
     @on(OverviewLoaded)
     def _overview_loaded(self, message: OverviewLoaded) -> None:
