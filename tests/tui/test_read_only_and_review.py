@@ -158,7 +158,8 @@ async def test_a_refusal_in_the_tui_names_no_cli_flag(build_app, demo) -> None:
         await open_step(pilot, "routes")  # its egress-only gateway (step 3) is not created yet
         await pilot.press("a")
         await confirm_typed(pilot, "routes")
-        await wait_for(pilot, lambda: isinstance(app.screen, ErrorDialog), timeout=60, what="the refusal")
+        # Pushed is not yet composed: wait for the dialog's widgets, not just the screen.
+        await wait_for(pilot, lambda: isinstance(app.screen, ErrorDialog) and bool(app.screen.query("#error-next")), timeout=60, what="the refusal")
         text = app.screen.message_text
         assert text.startswith("Step routes needs step vpc-cidr applied first")
         assert "Apply step vpc-cidr first (open it from the plan)" in text and "Apply all (A)" in text
