@@ -32,6 +32,8 @@ from v6wizard.tui.app import WizardApp, make_app  # noqa: E402
 from v6wizard.tui.screens.choose import ChooseScreen  # noqa: E402
 from v6wizard.tui.screens.cutover import CutoverScreen  # noqa: E402
 from v6wizard.tui.screens.dialogs import TypedConfirmDialog  # noqa: E402
+from v6wizard.tui.widgets.change_list import ChangeList  # noqa: E402
+from v6wizard.tui.screens.dialogs.review import ReviewDialog  # noqa: E402
 from v6wizard.tui.screens.plan import PlanScreen  # noqa: E402
 from v6wizard.tui.screens.step import StepScreen  # noqa: E402
 from v6wizard.tui.screens.summary import SummaryScreen  # noqa: E402
@@ -87,7 +89,11 @@ async def until(pilot: Any, condition: Callable[[], bool], what: str, timeout: f
 
 
 async def typed(pilot: Any, word: str) -> None:
-    await until(pilot, lambda: isinstance(pilot.app.screen, TypedConfirmDialog), "the confirmation")
+    """Type `word` in the apply confirmation; the review dialog asked first (once per step) is marked reviewed."""
+    await until(pilot, lambda: isinstance(pilot.app.screen, (TypedConfirmDialog, ReviewDialog)), "the confirmation")
+    if isinstance(pilot.app.screen, ReviewDialog):
+        await pilot.press("v")
+        await until(pilot, lambda: isinstance(pilot.app.screen, TypedConfirmDialog), "the confirmation after the review")
     await pilot.press(*word, "enter")
 
 
@@ -132,7 +138,7 @@ async def drive(app: WizardApp, vpc_id: str, size: tuple[int, int], out: Path) -
         await pilot.pause()
         shot("cutover")
         await pilot.press("s")
-        await until(pilot, lambda: isinstance(app.screen, SummaryScreen) and app.screen.query_one("#changes", DataTable).row_count > 1, "the summary")
+        await until(pilot, lambda: isinstance(app.screen, SummaryScreen) and len(app.screen.query_one("#changes", ChangeList).rows) > 1, "the summary")
         await pilot.pause()
         shot("summary")
         await pilot.press("ctrl+q")
