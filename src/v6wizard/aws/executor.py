@@ -15,6 +15,7 @@ import random
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import botocore.exceptions
@@ -56,21 +57,8 @@ class Executor:
             raise DryRunRefused(f"Dry run: {service} {operation} was not called.")
         if service == "lambda" and changes_environment(params):
             return self.invoke_environment_update(operation, params)
-        client = self.access.client(service)
-        method = getattr(client, xform_name(operation))
-        attempt = 0
-        while True:
-            with self._lock:
-                self.calls[operation] += 1
-            try:
-                return method(**params)
-            except botocore.exceptions.ClientError as exc:
-                attempt += 1
-                if error_code(exc) not in CONFLICT_CODES or attempt >= CONFLICT_ATTEMPTS:
-                    raise
-                # Full jitter: several functions updated at once must not retry in lockstep.
-                delay = min(CONFLICT_MAX_DELAY, CONFLICT_BASE_DELAY * 2**attempt)
-                self._sleep(random.uniform(0, delay))
+        method = getattr(self.access.client(service), xform_name(operation))
+        return self._with_conflict_retries(operation, lambda: method(**params), CONFLICT_CODES)
 
     def invoke_environment_update(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
         """`--sdk-endpoints`: an UpdateFunctionConfiguration that adds or removes environment keys.
@@ -82,15 +70,24 @@ class Executor:
         """
         client = self.access.client("lambda")
         method = getattr(client, xform_name(operation))
+
+        def attempt() -> dict[str, Any]:
+            response = method(**merged_params(client, params))
+            return {"RevisionId": response.get("RevisionId", ""), "FunctionName": response.get("FunctionName", "")}
+
+        return self._with_conflict_retries(operation, attempt, CONFLICT_CODES | {"PreconditionFailedException"})
+
+    def _with_conflict_retries(self, operation: str, call: Callable[[], dict[str, Any]], retried: frozenset[str]) -> dict[str, Any]:
+        """Make `call`, counted; a conflict in `retried` is waited out and tried again, up to CONFLICT_ATTEMPTS."""
         attempt = 0
         while True:
             with self._lock:
                 self.calls[operation] += 1
             try:
-                response = method(**merged_params(client, params))
-                return {"RevisionId": response.get("RevisionId", ""), "FunctionName": response.get("FunctionName", "")}
+                return call()
             except botocore.exceptions.ClientError as exc:
                 attempt += 1
-                if error_code(exc) not in CONFLICT_CODES | {"PreconditionFailedException"} or attempt >= CONFLICT_ATTEMPTS:
+                if error_code(exc) not in retried or attempt >= CONFLICT_ATTEMPTS:
                     raise
+                # Full jitter: several functions updated at once must not retry in lockstep.
                 self._sleep(random.uniform(0, min(CONFLICT_MAX_DELAY, CONFLICT_BASE_DELAY * 2**attempt)))
