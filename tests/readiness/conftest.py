@@ -18,16 +18,16 @@ from v6wizard.aws.session import AwsAccess
 from v6wizard.demo import builder as b
 from v6wizard.emulator.dns_server import DnsServer, Zone
 
-def _cli_fixtures() -> Any:
-    """The CLI tests' fixtures (run_cli, cli_calls, journal_path), shared rather than copied."""
-    path = Path(__file__).parent.parent / "cli" / "conftest.py"
-    spec = importlib.util.spec_from_file_location("v6wizard_tests_cli_fixtures", path)
+def cli_test_module(filename: str) -> Any:
+    """A module of tests/cli (its fixtures and helpers), loaded by path: tests/cli is not a package."""
+    path = Path(__file__).parent.parent / "cli" / filename
+    spec = importlib.util.spec_from_file_location(f"v6wizard_tests_cli_{path.stem}", path)
     module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
     spec.loader.exec_module(module)  # type: ignore[union-attr]
     return module
 
 
-_cli = _cli_fixtures()
+_cli = cli_test_module("conftest.py")
 run_cli = _cli.run_cli
 cli_calls = _cli.cli_calls
 journal_path = _cli.journal_path

@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 from typing import Any
 
 from v6wizard.emulator.dns_server import DnsServer
 
-from .conftest import Account
+from .conftest import Account, cli_test_module
 
-
-def _export_tests() -> Any:
-    """tests/cli/test_export_cmd.py: its service-aware call recorder and export helper, shared rather than copied."""
-    path = Path(__file__).parent.parent / "cli" / "test_export_cmd.py"
-    spec = importlib.util.spec_from_file_location("v6wizard_tests_export_cmd", path)
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
-
-
-_export = _export_tests()
+_export = cli_test_module("test_export_cmd.py")
 calls = _export.calls
 export = _export.export
 
