@@ -50,6 +50,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from plan_steps import longest_chain, steps_of
 from readme import write_section
 
 SECTION = "## Apply and rollback"
@@ -141,23 +142,9 @@ def _critical_path(
     """Lower bound on wall time: steps in order; within a step, the longest of its chain depth, its calls spread over
     the slots, and its calls served one after another (`service` s of the server's CPU each), plus its longest imposed
     wait. A step in `measured` takes the time its calls were measured to take instead."""
-    by_step: dict[str, list[Any]] = {}
-    for action in actions:
-        if rollback and action.inverse is None:
-            continue
-        by_step.setdefault(action.step, []).append(action)
     total = 0.0
-    for step_actions in by_step.values():
-        ids = {a.id for a in step_actions}
-        depth: dict[str, int] = {}
-
-        def chain(action: Any) -> int:
-            if action.id not in depth:
-                deps = [d for d in action.after_actions if d in ids]
-                depth[action.id] = 1 + max((chain(next(a for a in step_actions if a.id == d)) for d in deps), default=0)
-            return depth[action.id]
-
-        longest = max(chain(a) for a in step_actions)
+    for step_actions in steps_of(actions, rollback=rollback):
+        longest = longest_chain(step_actions)
         imposed = max(_imposed_wait(a, rollback) for a in step_actions)
         slots = subnet_concurrency if all(a.kind in SUBNET_KINDS for a in step_actions) else concurrency
         calls = rtt * max(longest, math.ceil(len(step_actions) / slots))

@@ -15,7 +15,6 @@ of bench/README.md.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import logging
 import os
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from readme import write_section
+from start_marks import run_to_connected
 
 SECTION = "## Demo start-up"
 LOAD_AT_START = os.getloadavg()[0]
@@ -44,8 +44,7 @@ def child(mode: str) -> None:
     from v6wizard.aws.target import AwsTarget
     from v6wizard.cli.demo_cmd import DEMO_REGION, start_demo, use_demo_environment
     from v6wizard.demo.preparation import DemoPreparation
-    from v6wizard.tui.app import freeze_start_up_heap, make_app
-    from v6wizard.tui.screens.start import StartScreen
+    from v6wizard.tui.app import make_app
 
     marks: dict[str, float] = {}
 
@@ -65,22 +64,7 @@ def child(mode: str) -> None:
         preparation.begin()
         app = make_app(AwsTarget(region=DEMO_REGION, endpoint_url=started[0].endpoint), journal_spec=journal, demo=True)
 
-    async def auto_pilot(pilot: Any) -> None:
-        while not isinstance(app.screen, StartScreen):
-            await pilot.pause(0.001)
-        painted = asyncio.Event()
-        app.screen.call_after_refresh(painted.set)  # runs once the screen's pending paint is done
-        await painted.wait()
-        marks["first_frame"] = time.time()
-        while app.identity is None:
-            await pilot.pause(0.005)
-        await pilot.pause()
-        marks["connected"] = time.time()
-        app.exit()
-
-    app.freeze_heap = True  # as run_app does
-    freeze_start_up_heap()
-    app.run(headless=True, size=(100, 32), auto_pilot=auto_pilot)
+    marks.update(run_to_connected(app))
     preparation.stop()
     print(json.dumps(marks))
 

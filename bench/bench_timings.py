@@ -45,6 +45,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from plan_steps import longest_chain, steps_of
+
 SECTION = "## Apply and rollback on AWS's timings"
 UNTIL = "functions"
 MEASURED = [
@@ -133,23 +135,9 @@ def _admit(calls: int, bucket: tuple[float, float]) -> float:
 
 
 def critical_path(actions: list[Any], rtt: float, associating: float, update: float, *, rollback: bool, functions: int) -> float:
-    by_step: dict[str, list[Any]] = {}
-    for action in actions:
-        if rollback and action.inverse is None:
-            continue
-        by_step.setdefault(action.step, []).append(action)
     total = 0.0
-    for step_actions in by_step.values():
-        ids = {a.id for a in step_actions}
-        depth: dict[str, int] = {}
-
-        def chain(action: Any) -> int:
-            if action.id not in depth:
-                deps = [d for d in action.after_actions if d in ids]
-                depth[action.id] = 1 + max((chain(next(a for a in step_actions if a.id == d)) for d in deps), default=0)
-            return depth[action.id]
-
-        total += rtt * max(chain(a) for a in step_actions)
+    for step_actions in steps_of(actions, rollback=rollback):
+        total += rtt * longest_chain(step_actions)
         kinds = {a.kind for a in step_actions}
         if "update-function-config" in kinds:
             updates = sum(1 for a in step_actions if a.kind == "update-function-config")

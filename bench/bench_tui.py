@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from readme import write_section
+from start_marks import run_to_connected
 
 SECTION = "## TUI start-up"
 TICK = 0.005
@@ -59,31 +60,11 @@ def child(mode: str) -> None:
         endpoint, region = os.environ["AWS_ENDPOINT_URL"], os.environ["AWS_REGION"]
     import v6wizard.cli  # noqa: F401 - the CLI is imported first, as `v6wizard` does
     from v6wizard.aws.target import AwsTarget
-    from v6wizard.tui.app import freeze_start_up_heap, make_app
-    from v6wizard.tui.screens.start import StartScreen
+    from v6wizard.tui.app import make_app
 
     journal = str(Path(tempfile.mkdtemp(prefix="v6wizard-bench-")) / "journal.sqlite3")
     app = make_app(AwsTarget(region=region, endpoint_url=endpoint), journal_spec=journal, demo=mode == "demo")
-    marks: dict[str, float] = {}
-
-    async def auto_pilot(pilot: Any) -> None:
-        while not isinstance(app.screen, StartScreen):
-            await pilot.pause(0.001)
-        # Screen callbacks run once the screen's pending paint is done: that moment is the first frame.
-        # (pilot.pause() would wait for the whole process to go idle, i.e. also for the connect worker's imports.)
-        painted = asyncio.Event()
-        app.screen.call_after_refresh(painted.set)
-        await painted.wait()
-        marks["first_frame"] = time.time()
-        while app.identity is None:
-            await pilot.pause(0.005)
-        await pilot.pause()
-        marks["connected"] = time.time()
-        app.exit()
-
-    app.freeze_heap = True  # as run_app does
-    freeze_start_up_heap()
-    app.run(headless=True, size=(100, 32), auto_pilot=auto_pilot)
+    marks = run_to_connected(app)
     if traffic is not None:
         traffic.stop()
     if emulator is not None:

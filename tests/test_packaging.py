@@ -21,11 +21,11 @@ try:
     main()
 except SystemExit as exit:
     assert exit.code in (0, None), exit.code
-print("HEAVY=" + ",".join(sorted(m for m in ("boto3", "botocore", "textual", "moto") if m in sys.modules)))
+print("HEAVY=" + ",".join(sorted(m for m in ("boto3", "botocore", "textual", "moto", "pydantic") if m in sys.modules)))
 """
 
 
-def test_help_imports_neither_boto3_nor_textual() -> None:
+def test_help_imports_neither_boto3_nor_textual_nor_pydantic() -> None:
     result = subprocess.run([sys.executable, "-c", HELP_PROBE], capture_output=True, text=True, timeout=60, check=True)
     assert "Commands:" in result.stdout
     assert "plan" in result.stdout and "demo" in result.stdout

@@ -21,3 +21,6 @@ P99_RATIO_RANGE = (1.0, 100.0)
 """Allowed new/old Duration p99."""
 BAKE_EXTENSIONS_RANGE = (0, 100)
 """Times a stage's bake may be extended for low traffic."""
+
+EXPORT_FORMATS: tuple[str, ...] = ("terraform", "cloudformation", "iam-policy")
+"""What `v6wizard export --format` takes."""

@@ -9,7 +9,7 @@ import click
 
 from v6wizard.cli.common import aws_options, open_cli_journal, run_guarded
 from v6wizard.cli.plan_options import plan_options
-from v6wizard.core.export_source import EXPORT_FORMATS
+from v6wizard.constants import EXPORT_FORMATS
 
 
 @click.command()

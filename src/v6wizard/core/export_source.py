@@ -16,7 +16,6 @@ from pydantic import BaseModel, Field
 from v6wizard.core.plan import Action, Plan
 
 ExportFormat = Literal["terraform", "cloudformation", "iam-policy"]
-EXPORT_FORMATS: tuple[str, ...] = ("terraform", "cloudformation", "iam-policy")
 
 
 class AppliedAction(BaseModel):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
@@ -10,8 +12,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
-from v6wizard.core.plan import Finding
-from v6wizard.tui.widgets.preview import finding_text
+if TYPE_CHECKING:
+    from v6wizard.core.plan import Finding
 
 
 class ReviewDialog(ModalScreen[bool]):
@@ -27,6 +29,8 @@ class ReviewDialog(ModalScreen[bool]):
         self.findings = findings
 
     def compose(self) -> ComposeResult:
+        from v6wizard.tui.widgets.preview import finding_text  # it needs the plan's models, which the first frame does without
+
         steps = ", ".join(dict.fromkeys(f.step for f in self.findings))
         with Vertical(classes="dialog"):
             yield Label(f"Review before applying {steps}", classes="dialog-title")
