@@ -140,3 +140,20 @@ def test_session_compares_per_day_before_and_after(run_cli, access, demo, journa
     # The demo's traffic did not change, so the change is small beside the daily GB.
     assert abs(outcome["change_gb_per_day"]) < outcome["before_gb_per_day"]
     assert outcome["change_monthly_usd"] == pytest.approx(outcome["change_gb_per_day"] * 30.4 * 0.045)
+
+
+def test_a_region_of_the_table_is_priced_from_its_row_with_the_row_s_source(run_cli, emulator) -> None:
+    from v6wizard.aws.session import AwsTarget
+    from v6wizard.core.prices import PRICE_TABLE
+
+    region = "eu-central-1"
+    other = AwsAccess(AwsTarget(region=region, endpoint_url=emulator.endpoint))
+    vpc_id = b.create_vpc(other, "10.9.0.0/16", "frankfurt")
+    public = b.create_subnet(other, vpc_id, "10.9.0.0/24", f"{region}a", "pub")
+    b.create_nat_gateway(other, public, "nat")
+    result = run_cli("savings", "--vpc-id", vpc_id, "--region", region, "--output", "json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    row = PRICE_TABLE[region]
+    assert document["prices"] == {"nat_hour_usd": 0.052, "nat_gb_usd": 0.052, "ipv4_hour_usd": 0.005, "source": row.source, "as_of": row.as_of}
+    assert document["monthly_now_usd"] == pytest.approx(0.052 * 730 + 0.005 * 730)  # the gateway's hours and its one address

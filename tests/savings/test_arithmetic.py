@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -9,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from v6wizard.core.inventory import NatGateway, Route, RouteTable
-from v6wizard.core.prices import PRICE_TABLE, price_for
+from v6wizard.core.prices import PRICE_TABLE, price_for, unknown_region_sentence
 from v6wizard.core.savings import (
     FlowSplit,
     HourlyBytes,
@@ -115,10 +116,24 @@ def test_overrides_replace_the_row_and_say_so() -> None:
     assert given_all is not None and (given_all.nat_hour_usd, given_all.nat_gb_usd, given_all.ipv4_hour_usd) == (0.05, 0.06, 0.004)
 
 
-def test_every_row_of_the_price_table_names_its_source_and_date() -> None:
+LARGEST_REGIONS = {
+    "us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1",
+    "eu-north-1", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "ap-northeast-2", "sa-east-1",
+}
+
+
+def test_the_price_table_covers_the_largest_regions_each_row_with_its_source_and_date() -> None:
+    assert LARGEST_REGIONS <= set(PRICE_TABLE) and len(PRICE_TABLE) >= 13
     for region, row in PRICE_TABLE.items():
-        assert row.source.startswith("https://") and row.as_of, region
+        assert row.source.startswith("https://") and re.fullmatch(r"\d{4}-\d{2}-\d{2}", row.as_of), region
+        assert 0.04 <= row.nat_hour_usd <= 0.1 and 0.04 <= row.nat_gb_usd <= 0.1, region
         assert row.ipv4_hour_usd == 0.005
+
+
+def test_a_region_with_only_an_hourly_figure_on_record_is_not_priced() -> None:
+    # us-west-1's per-GB price was not found in any source; half a row would make a cost up.
+    assert price_for("us-west-1") is None
+    assert "--nat-gb-price" in unknown_region_sentence("us-west-1")
 
 
 @pytest.mark.parametrize("days", [0, -1, 456, 999])
