@@ -7,9 +7,12 @@ from typing import Any
 import click
 
 from v6wizard.cli.common import aws_options, bad_input, open_cli_journal, run_guarded
+from v6wizard.cli.input_checks import FiniteRange
+from v6wizard.constants import PRICE_OVERRIDE_RANGE
 
 OUTPUTS = click.Choice(["text", "json", "markdown"])
-PRICE = click.FloatRange(min=0)
+PRICE = FiniteRange(*PRICE_OVERRIDE_RANGE)
+"""click's FloatRange lets nan and inf through (a NaN compares false with every bound)."""
 
 
 def price_options(func: Any) -> Any:
