@@ -127,7 +127,7 @@ def test_session_says_too_early_before_a_day_of_after_data(run_cli, access, demo
     session_id = _session_with_cutover(access, demo, journal_path, timedelta(hours=3))
     result = run_cli("savings", "--session", session_id)
     assert result.exit_code == 0, result.output
-    assert "Too early to tell: the cutover finished less than 24 hours ago" in result.output
+    assert "Too early to tell: fewer than 24 whole hours of NAT metrics since the cutover finished" in result.output
     assert cli_calls.mutating == []
 
 

@@ -172,3 +172,24 @@ def test_what_it_did_compares_per_day_before_and_after() -> None:
     assert outcome.change_gb_per_day == pytest.approx(-36.0)
     assert outcome.change_monthly_usd == pytest.approx(-49.248)
     assert "36.00 GB a day less" in outcome.verdict
+
+
+def test_what_it_did_leaves_out_the_hours_the_migration_cut_in_two() -> None:
+    # The first step and the cutover's end fall at half past: the hour each cuts belongs to neither side.
+    applied, cut = START + timedelta(days=7), START + timedelta(days=7, hours=2)
+    points = (hours(24 * 7, 2e9) + hours(1, 50e9, applied) + hours(1, 2e9, applied + timedelta(hours=1))
+              + hours(1, 50e9, cut) + hours(48, 0.5e9, cut + timedelta(hours=1)))
+    outcome = what_it_did(session_id="s", vpc_id="vpc-1", region="us-east-1", hours=points, window_start=START,
+                          now=cut + timedelta(hours=49), first_applied_at=applied + timedelta(minutes=30),
+                          cutover_finished_at=cut + timedelta(minutes=30), prices=US_EAST_1)
+    # Before: 168 whole hours of 2 GB = 48 GB a day; after: 48 whole hours of 0.5 GB = 12 GB a day.
+    assert outcome.before_gb_per_day == pytest.approx(48.0) and outcome.after_gb_per_day == pytest.approx(12.0)
+    assert sum(d.gb for d in outcome.before) == pytest.approx(336.0) and sum(d.gb for d in outcome.after) == pytest.approx(24.0)
+
+
+def test_what_it_did_waits_for_24_whole_hours_after_a_cutover_that_ends_mid_hour() -> None:
+    cut = START + timedelta(days=7, minutes=30)
+    outcome = what_it_did(session_id="s", vpc_id="vpc-1", region="us-east-1", hours=hours(24 * 9, 1e9), window_start=START,
+                          now=START + timedelta(days=8), first_applied_at=cut - timedelta(hours=2), cutover_finished_at=cut, prices=US_EAST_1)
+    # 23.5 h since the cutover, 23 whole hours of metrics after it.
+    assert outcome.too_early and "ask again in 1 hour" in outcome.verdict and len(outcome.after) > 0
