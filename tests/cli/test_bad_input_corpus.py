@@ -176,6 +176,8 @@ CASES: dict[str, tuple[list[str], int, str]] = {
     "savings-region-unknown-after": (["savings", "--vpc-id", "{vpc}", "--region", "xx-nowhere-9"], 2, "xx-nowhere-9"),
     "savings-profile-missing-before": (["--profile", "nosuch", "savings", "--vpc-id", "{vpc}"], 2, "nosuch"),
     "savings-unknown-session": (["savings", "--session", "v6-19700101-000000"], 2, "v6-19700101-000000"),
+    "savings-vpc-empty": (["savings", "--vpc-id", ""], 2, "must not be empty"),
+    "savings-session-blank": (["savings", "--session", "  "], 2, "must not be empty"),
     "savings-output-xml": (["savings", "--vpc-id", "{vpc}", "--output", "xml"], 2, "'xml' is not one of"),
 }
 
