@@ -10,7 +10,7 @@ from savings.scenario import NOW, build_vpc, put_nat_metrics
 from v6wizard.aws.discovery import discover
 from v6wizard.aws.savings_reads import read_vpc_savings, window
 from v6wizard.core.prices import PRICE_TABLE
-from v6wizard.core.savings_render import render_text
+from v6wizard.core.savings_render import render_text, summary_lines
 
 US_EAST_1 = PRICE_TABLE["us-east-1"]
 # Logs Insights queries read logs; StartQuery and StopQuery change no resource (IAM lists them as read actions).
@@ -100,6 +100,10 @@ def test_flow_logs_split_a_shared_gateway_as_a_hand_count_does(access, recorder,
     assert nat.migrated_share == pytest.approx(900 / 3600)
     assert report.monthly_movable_gb.high == pytest.approx(48 * 30.4 * 0.25)
     assert recorder.operations.count("GetQueryResults") == 3  # Running, Running, Complete
+    # Still named as shared, but its share is known now: the text must not call it unknown.
+    lines = summary_lines(report)
+    assert f"Shared with subnets that stay IPv4-only: {nat.id} (flow logs put 25% of its bytes on migrated subnets), and only that share is counted." in lines
+    assert not any("unknown without flow logs" in line for line in lines)
     assert [op for op in recorder.mutating if op not in QUERY_CALLS] == []
 
 

@@ -67,13 +67,18 @@ def movable_line(report: SavingsEstimate) -> str:
 
 
 def shared_line(report: SavingsEstimate) -> str:
-    shared = report.shared_gateways
+    """Names the gateways that also serve subnets staying IPv4-only; only those without a flow-log split are unknown."""
+    shared = [n for n in report.nat_gateways if n.id in report.shared_gateways]
     if not shared:
         return ""
-    return (
-        f"Shared with subnets that stay IPv4-only: {', '.join(shared)}; their unmigrated share is unknown "
-        "without flow logs, so the high end may be well above what moves."
-    )
+    unknown = [n.id for n in shared if n.migrated_share is None]
+    split = [f"{n.id} (flow logs put {n.migrated_share:.0%} of its bytes on migrated subnets)" for n in shared if n.migrated_share is not None]
+    parts = []
+    if unknown:
+        parts.append(f"{', '.join(unknown)}; their unmigrated share is unknown without flow logs, so the high end may be well above what moves")
+    if split:
+        parts.append(f"{', '.join(split)}, and only that share is counted")
+    return f"Shared with subnets that stay IPv4-only: {'; '.join(parts)}."
 
 
 def summary_lines(report: SavingsEstimate) -> list[str]:
