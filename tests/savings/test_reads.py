@@ -119,3 +119,29 @@ def test_a_flow_log_query_that_does_not_finish_is_stopped_and_the_range_falls_ba
     assert report.basis == "routes-only"
     assert "did not finish within 0.3 s and was stopped" in report.flow_log_note
     assert recorder.operations.count("StopQuery") == 1
+
+
+@pytest.mark.parametrize(("max_queries", "max_points", "calls"), [
+    (500, 50, 3),   # 144 datapoints in pages of 50: three calls, NextToken followed where a batch spans pages
+    (4, 1000, 2),   # 4 queries a call at most (the emulator refuses a fifth): two calls
+])
+def test_get_metric_data_calls_equal_the_minimum_and_every_page_is_read(access, recorder, emulator, monkeypatch,
+                                                                        max_queries: int, max_points: int, calls: int) -> None:
+    """The limits shrunk alike in the reader and the emulator (which refuses and pages as AWS does), so a few gateways need several calls."""
+    from v6wizard.aws import savings_metrics
+    from v6wizard.emulator import cloudwatch_metric_data as layer
+
+    for module in (savings_metrics, layer):
+        monkeypatch.setattr(module, "MAX_QUERIES", max_queries)
+        monkeypatch.setattr(module, "MAX_DATAPOINTS", max_points)
+    vpc = build_vpc(access, [1, 1, 1])
+    start, end = window(1, NOW)
+    for index, nat_id in enumerate(vpc.nat_ids):
+        put_nat_metrics(access, nat_id, end, 24, {"BytesInFromSource": (index + 1) * 1e9, "BytesInFromDestination": 0.5e9})
+    recorder.operations.clear()
+    hourly = savings_metrics.read_nat_bytes(access.client("cloudwatch"), vpc.nat_ids, start, end)
+    assert savings_metrics.minimum_calls(6, 24) == calls
+    assert recorder.operations.count("GetMetricData") == calls
+    # By hand: gateway n processed (n + 1.5) GB in each of the 24 hours.
+    for index, nat_id in enumerate(vpc.nat_ids):
+        assert [p.bytes for p in hourly[nat_id]] == [pytest.approx((index + 1.5) * 1e9)] * 24
