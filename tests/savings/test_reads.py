@@ -107,6 +107,28 @@ def test_flow_logs_split_a_shared_gateway_as_a_hand_count_does(access, recorder,
     assert [op for op in recorder.mutating if op not in QUERY_CALLS] == []
 
 
+def test_when_the_flow_log_pairs_outnumber_the_row_limit_the_smallest_are_left_out(access, emulator, monkeypatch) -> None:
+    from v6wizard.aws import savings_flow_logs
+    from v6wizard.demo.builder import ensure_role
+
+    monkeypatch.setattr(savings_flow_logs, "RESULT_LIMIT", 2)
+    vpc = build_vpc(access, [2])
+    nat_id = vpc.nat_ids[0]
+    end = window(1, NOW)[1]
+    put_nat_metrics(access, nat_id, end, 24, {"BytesInFromSource": 1e9, "BytesInFromDestination": 1e9})
+    eni = access.client("ec2").describe_nat_gateways(NatGatewayIds=[nat_id])["NatGateways"][0]["NatGatewayAddresses"][0]["NetworkInterfaceId"]
+    migrated, kept = vpc.private[nat_id]
+    a, c = vpc.cidrs[migrated].replace("0/24", "9"), vpc.cidrs[kept].replace("0/24", "9")
+    _flow_log(access, vpc.vpc_id, ensure_role(access))
+    _records(access, [(eni, c, "52.1.1.3", 10), (eni, c, "52.1.1.4", 10),                  # small pairs first
+                      (eni, a, "52.1.1.1", 3000), (eni, c, "52.1.1.2", 1000)], int((end - timedelta(hours=2)).timestamp()))
+    inventory = discover(access, vpc.vpc_id)
+    report = read_vpc_savings(access, inventory, days=1, prices=US_EAST_1, migrated_subnet_ids=[migrated], now=NOW, flow_timeout=10)
+    # By hand, from the two biggest pairs: 3,000 of 4,000 bytes are the migrated subnet's.
+    assert report.nat_gateways[0].migrated_share == pytest.approx(0.75)
+    assert "returned its limit of 2 rows" in report.flow_log_note
+
+
 def test_a_flow_log_query_that_does_not_finish_is_stopped_and_the_range_falls_back_to_routes(access, recorder, emulator) -> None:
     from v6wizard.demo.builder import ensure_role
 

@@ -67,6 +67,8 @@ def split_query(interface_ids: Sequence[str]) -> str:
     return (
         f"filter interfaceId in [{quoted}]\n"
         "| stats sum(bytes) as bytes by interfaceId, srcAddr, dstAddr\n"
+        # Biggest first: if the pairs outnumber the limit, the rows left out are the smallest.
+        "| sort bytes desc\n"
         f"| limit {RESULT_LIMIT}"
     )
 
