@@ -79,12 +79,13 @@ def test_an_unknown_region_gets_the_sentence_and_gb_without_cost(run_cli, access
     assert json.loads(priced.stdout)["monthly_now_usd"] == pytest.approx(0.06 * 730 + 0.005 * 730)
 
 
-def test_without_vpc_id_every_vpc_with_nat_is_ranked(run_cli, demo) -> None:
+def test_without_vpc_id_every_vpc_with_nat_is_ranked(run_cli, demo, cli_calls) -> None:
     result = run_cli("savings", "--output", "json")
     assert result.exit_code == 0, result.output
     ranked = json.loads(result.stdout)["vpcs"]
     assert [r["vpc_id"] for r in ranked] == [demo.vpc_id]  # the staging VPC has no NAT gateway
     assert ranked[0]["basis"] == "routes-only"
+    assert cli_calls.mutating == []
 
 
 def test_the_plan_carries_the_savings_of_its_chosen_subnets(run_cli, demo, cli_calls) -> None:
@@ -131,10 +132,11 @@ def test_session_says_too_early_before_a_day_of_after_data(run_cli, access, demo
     assert cli_calls.mutating == []
 
 
-def test_session_compares_per_day_before_and_after(run_cli, access, demo, journal_path) -> None:
+def test_session_compares_per_day_before_and_after(run_cli, access, demo, journal_path, cli_calls) -> None:
     session_id = _session_with_cutover(access, demo, journal_path, timedelta(days=2))
     result = run_cli("savings", "--session", session_id, "--output", "json")
     assert result.exit_code == 0, result.output
+    assert cli_calls.mutating == []
     outcome = json.loads(result.stdout)
     assert outcome["too_early"] is False and outcome["before"] and outcome["after"]
     # The demo's traffic did not change, so the change is small beside the daily GB.
