@@ -129,6 +129,23 @@ def test_when_the_flow_log_pairs_outnumber_the_row_limit_the_smallest_are_left_o
     assert "returned its limit of 2 rows" in report.flow_log_note
 
 
+def test_a_flow_log_whose_log_group_is_gone_leaves_the_routes_range_and_says_why(access, recorder, emulator) -> None:
+    from v6wizard.demo.builder import ensure_role
+
+    vpc = build_vpc(access, [1])
+    put_nat_metrics(access, vpc.nat_ids[0], window(1, NOW)[1], 24, {"BytesInFromSource": 1e9, "BytesInFromDestination": 1e9})
+    access.client("ec2").create_flow_logs(ResourceIds=[vpc.vpc_id], ResourceType="VPC", TrafficType="ALL", LogDestinationType="cloud-watch-logs",
+                                          LogGroupName="/deleted-since", DeliverLogsPermissionArn=ensure_role(access))
+    inventory = discover(access, vpc.vpc_id)
+    recorder.operations.clear()
+    report = read_vpc_savings(access, inventory, days=1, prices=US_EAST_1, now=NOW, flow_timeout=10)
+    # The estimate stands on the routes: the whole 48 GB a day of the gateway serving the migrated subnet.
+    assert report.basis == "routes-only" and report.monthly_movable_gb.high == pytest.approx(48 * 30.4)
+    assert "The flow logs could not be read (ResourceNotFoundException" in report.flow_log_note
+    assert "routes alone" in report.flow_log_note
+    assert recorder.operations.count("StartQuery") == 1
+
+
 def test_a_flow_log_query_that_does_not_finish_is_stopped_and_the_range_falls_back_to_routes(access, recorder, emulator) -> None:
     from v6wizard.demo.builder import ensure_role
 
