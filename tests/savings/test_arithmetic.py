@@ -191,5 +191,18 @@ def test_what_it_did_waits_for_24_whole_hours_after_a_cutover_that_ends_mid_hour
     cut = START + timedelta(days=7, minutes=30)
     outcome = what_it_did(session_id="s", vpc_id="vpc-1", region="us-east-1", hours=hours(24 * 9, 1e9), window_start=START,
                           now=START + timedelta(days=8), first_applied_at=cut - timedelta(hours=2), cutover_finished_at=cut, prices=US_EAST_1)
-    # 23.5 h since the cutover, 23 whole hours of metrics after it.
-    assert outcome.too_early and "ask again in 1 hour" in outcome.verdict and len(outcome.after) > 0
+    # 23.5 h since the cutover, 23 whole hours of metrics after it: not yet a whole day to list.
+    assert outcome.too_early and "ask again in 1 hour" in outcome.verdict and outcome.after == []
+
+
+def test_what_it_did_lists_whole_days_only() -> None:
+    # The window starts at midnight, the first step at 05:30 on day 8: the 5 hours of day 8 are no "day".
+    applied, cut = START + timedelta(days=7, hours=5, minutes=30), START + timedelta(days=7, hours=8)
+    points = hours(24 * 10, 2e9)
+    outcome = what_it_did(session_id="s", vpc_id="vpc-1", region="us-east-1", hours=points, window_start=START,
+                          now=cut + timedelta(hours=60), first_applied_at=applied, cutover_finished_at=cut, prices=US_EAST_1)
+    # Before: 7 whole days counted back from 05:00, each 24 x 2 GB; after: the 2 whole days of the 60 hours since.
+    assert [d.gb for d in outcome.before] == [pytest.approx(48.0)] * 7
+    assert outcome.before[0].day == (START + timedelta(hours=5)).date() and outcome.before[-1].day == (START + timedelta(days=6)).date()
+    assert [d.gb for d in outcome.after] == [pytest.approx(48.0)] * 2
+    assert outcome.before_gb_per_day == pytest.approx(48.0) and outcome.change_gb_per_day == pytest.approx(0.0)
