@@ -206,3 +206,25 @@ def test_what_it_did_lists_whole_days_only() -> None:
     assert outcome.before[0].day == (START + timedelta(hours=5)).date() and outcome.before[-1].day == (START + timedelta(days=6)).date()
     assert [d.gb for d in outcome.after] == [pytest.approx(48.0)] * 2
     assert outcome.before_gb_per_day == pytest.approx(48.0) and outcome.change_gb_per_day == pytest.approx(0.0)
+
+
+@pytest.mark.parametrize(("days", "per_bar", "bars"), [(14, 1, 14), (60, 1, 60), (61, 2, 31), (455, 8, 57)])
+def test_the_text_chart_stays_within_60_bars_and_its_bars_add_up(days: int, per_bar: int, bars: int) -> None:
+    from v6wizard.core.savings_render import BARS, render_markdown, render_text
+
+    gateways, tables, subnets = vpc({"nat-a": ["subnet-1"]})
+    # Day n carries n GB (one hour of n GB each day), so the busiest bar is the last one.
+    points = [HourlyBytes(at=START + timedelta(days=n), bytes=(n + 1) * 1e9) for n in range(days)]
+    report = estimate_savings(vpc_id="vpc-1", region="us-east-1", window_days=days, nat_gateways=gateways, route_tables=tables,
+                              subnet_ids=subnets, migrated_subnet_ids=None, readings=readings(NatReading(nat_id="nat-a", hours=points), days=days),
+                              prices=US_EAST_1)
+    text = render_text(report)
+    chart = next(line for line in text.splitlines() if ": " in line and line.strip().startswith(("Daily GB", "GB per")))
+    drawn = chart.rsplit(": ", 1)[1]
+    assert len(drawn) == bars and set(drawn) <= set(BARS)
+    # By hand: bar i sums days i x per_bar .. (i + 1) x per_bar - 1, day n carrying n + 1 GB; the biggest sum draws the top bar.
+    sums = [sum(n + 1 for n in range(i * per_bar, min(days, (i + 1) * per_bar))) for i in range(bars)]
+    assert drawn.rindex(BARS[-1]) == sums.index(max(sums))
+    assert chart.strip().startswith("Daily GB" if per_bar == 1 else f"GB per {per_bar} days")
+    assert max(len(line) for line in text.splitlines()) <= 160
+    assert f"`{drawn}`" in render_markdown(report)

@@ -15,6 +15,8 @@ from v6wizard.core.savings_outcome import SavingsOutcome
 BARS = "▁▂▃▄▅▆▇█"
 WIDTH = 96
 """Text output wraps its sentences here (under most terminals' width, and readable in a CI log)."""
+CHART_DAYS = 60
+"""The most bars the text and Markdown chart draws; a longer window draws a bar per several days."""
 
 BASIS_WORDS = {
     "routes-only": (
@@ -49,6 +51,15 @@ def sparkline(days: list[DayGb]) -> str:
     if top <= 0:
         return BARS[0] * len(days)
     return "".join(BARS[min(len(BARS) - 1, int(d.gb / top * (len(BARS) - 1) + 0.5))] for d in days)
+
+
+def chart_line(days: list[DayGb]) -> str:
+    """"Daily GB 11-17..11-30: ▅▆█..." for the text and Markdown reports; a bar sums several days past CHART_DAYS."""
+    per_bar = -(-len(days) // CHART_DAYS)
+    bars = [DayGb(day=days[i].day, gb=sum(d.gb for d in days[i : i + per_bar])) for i in range(0, len(days), per_bar)]
+    head = "Daily GB" if per_bar == 1 else f"GB per {per_bar} days"
+    dates = "%Y-%m-%d" if days[0].day.year != days[-1].day.year else "%m-%d"
+    return f"{head} {days[0].day:{dates}}..{days[-1].day:{dates}}: {sparkline(bars)}"
 
 
 def now_line(report: SavingsEstimate) -> str:
@@ -112,8 +123,7 @@ def render_text(report: SavingsEstimate) -> str:
         lines.append(f"    migrated: {', '.join(nat.migrated_subnets) or 'none'}"
                      + (f"; {nat.migrated_share:.0%} of its flow-log bytes" if nat.migrated_share is not None else ""))
     if report.daily_processed_gb:
-        first, last = report.daily_processed_gb[0].day, report.daily_processed_gb[-1].day
-        lines += ["", f"  Daily GB {first:%m-%d}..{last:%m-%d}: {sparkline(report.daily_processed_gb)}"]
+        lines += ["", f"  {chart_line(report.daily_processed_gb)}"]
     return "\n".join(lines) + "\n"
 
 
@@ -131,7 +141,8 @@ def render_markdown(report: SavingsEstimate, level: int = 1) -> str:
             lines.append(f"| `{nat.id}` | {nat.processed_gb:,.1f} | {nat.monthly_gb:,.1f} | {total} | "
                          f"{', '.join(nat.source_subnets) or '-'} | {', '.join(nat.migrated_subnets) or '-'} |")
     if report.daily_processed_gb:
-        lines += ["", f"Daily processed GB: `{sparkline(report.daily_processed_gb)}`"]
+        head, bars = chart_line(report.daily_processed_gb).split(": ", 1)
+        lines += ["", f"{head.replace('Daily GB', 'Daily processed GB')}: `{bars}`"]
     return "\n".join(lines) + "\n"
 
 
