@@ -146,6 +146,19 @@ def test_a_flow_log_whose_log_group_is_gone_leaves_the_routes_range_and_says_why
     assert recorder.operations.count("StartQuery") == 1
 
 
+def test_flow_logs_without_a_record_of_the_gateways_say_so(access, emulator) -> None:
+    from v6wizard.demo.builder import ensure_role
+
+    vpc = build_vpc(access, [1])
+    end = window(1, NOW)[1]
+    put_nat_metrics(access, vpc.nat_ids[0], end, 24, {"BytesInFromSource": 1e9, "BytesInFromDestination": 1e9})
+    _flow_log(access, vpc.vpc_id, ensure_role(access))
+    _records(access, [("eni-elsewhere", "10.0.10.9", "52.1.1.1", 5000)], int((end - timedelta(hours=2)).timestamp()))
+    report = read_vpc_savings(access, discover(access, vpc.vpc_id), days=1, prices=US_EAST_1, now=NOW, flow_timeout=10)
+    assert report.basis == "routes-only" and report.monthly_movable_gb.high == pytest.approx(48 * 30.4)
+    assert "The flow logs (/flow) hold no records of the NAT gateways' network interfaces in the window" in report.flow_log_note
+
+
 def test_a_flow_log_query_that_does_not_finish_is_stopped_and_the_range_falls_back_to_routes(access, recorder, emulator) -> None:
     from v6wizard.demo.builder import ensure_role
 

@@ -120,7 +120,11 @@ def _split(ec2: Any, logs: Any, vpc_id: str, nats: list[NatInterfaces], migrated
         return FlowLogResult([], f"The flow-log query ended {answer.get('status', 'without a status')}, so the range comes from the routes alone.")
     rows = [{cell["field"]: cell.get("value", "") for cell in row} for row in answer.get("results", [])]
     note = "" if len(rows) < RESULT_LIMIT else f"The flow-log query returned its limit of {RESULT_LIMIT} rows, so the split may miss small talkers."
-    return FlowLogResult(attribute(rows, nats, migrated_cidrs), note)
+    splits = attribute(rows, nats, migrated_cidrs)
+    if not splits:
+        note = (f"The flow logs ({', '.join(groups)}) hold no records of the NAT gateways' network interfaces in the window, "
+                "so the range comes from the routes alone.")
+    return FlowLogResult(splits, note)
 
 
 def _wait(logs: Any, query_id: str, timeout: float, poll_interval: float, cancel: threading.Event | None) -> dict[str, Any] | None:
