@@ -75,6 +75,9 @@ def test_an_unknown_region_gets_the_sentence_and_gb_without_cost(run_cli, access
     for flag in ("--nat-hour-price", "--nat-gb-price", "--ipv4-hour-price"):
         assert flag in result.output
     assert "$" not in result.output and "GB a month" in result.output
+    ranked = run_cli("savings", "--region", region)
+    assert ranked.exit_code == 0 and f"{vpc_id}: 1 NAT, now 0.0 GB a month" in ranked.output and "n/a" not in ranked.output
+    assert f"No NAT gateway prices are on file for {region}" in ranked.output
     priced = run_cli("savings", "--vpc-id", vpc_id, "--region", region, "--nat-hour-price", "0.06", "--nat-gb-price", "0.06", "--output", "json")
     assert json.loads(priced.stdout)["monthly_now_usd"] == pytest.approx(0.06 * 730 + 0.005 * 730)
 

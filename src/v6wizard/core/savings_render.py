@@ -167,10 +167,12 @@ def render_region(region: RegionSavings, output: str) -> str:
     for report in region.vpcs:
         high = report.monthly_movable_usd.high if report.monthly_movable_usd else None
         up_to = usd(high) if high is not None else gb(report.monthly_movable_gb.high)
+        # Without prices, what the gateways process a month stands in for their cost.
+        now = usd(report.monthly_now_usd) if report.monthly_now_usd is not None else gb(sum(n.monthly_gb for n in report.nat_gateways))
         if md:
-            lines.append(f"| `{report.vpc_id}` | {len(report.nat_gateways)} | {usd(report.monthly_now_usd)} | up to {up_to} | {report.basis} |")
+            lines.append(f"| `{report.vpc_id}` | {len(report.nat_gateways)} | {now} | up to {up_to} | {report.basis} |")
         else:
-            lines.append(f"  {report.vpc_id}: {len(report.nat_gateways)} NAT, now {usd(report.monthly_now_usd)} a month, "
+            lines.append(f"  {report.vpc_id}: {len(report.nat_gateways)} NAT, now {now} a month, "
                          f"up to {up_to} a month could move ({report.basis})")
     notes = sorted({r.price_note for r in region.vpcs if r.price_note})
     lines += ["", *notes] if notes else []
