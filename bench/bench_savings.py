@@ -172,9 +172,10 @@ def main() -> None:
         f"beside DescribeSubnets and DescribeRouteTables) sum to {path * 1000:.0f} ms: {wall / path:.2f}x. "
         f"A first, cold run (botocore loading the EC2 and CloudWatch models, connections opening) took {cold * 1000:.0f} ms and is not counted.",
         "",
-        "GetMetricData carries at most 500 queries and returns at most 100,800 datapoints a page; the reader cuts its "
-        "queries into batches whose datapoints fill whole pages (300 queries of 336 hourly points is exactly one page), "
-        "so calls equal the larger of the two bounds. The emulator pages and refuses as AWS does "
+        "GetMetricData carries at most 500 queries and returns at most 100,800 datapoints a page, and a page never "
+        "carries two requests' datapoints; the reader cuts its queries into the batches that take the fewest calls in "
+        "all (`aws/savings_metrics.py` `batch_plan`; 300 queries of 336 hourly points is exactly one page; "
+        "tests/savings/test_metric_batches.py checks every size against a brute-force count). The emulator pages and refuses as AWS does "
         "(`emulator/cloudwatch_metric_data.py`); moto alone answers any number of queries in one page. "
         "moto answers each describe in one page whatever `MaxResults` says, so where AWS needs more pages "
         "(DescribeRouteTables at 100 a page) the emulator shows fewer calls than AWS will take.",

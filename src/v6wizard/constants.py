@@ -21,6 +21,8 @@ P99_RATIO_RANGE = (1.0, 100.0)
 """Allowed new/old Duration p99."""
 BAKE_EXTENSIONS_RANGE = (0, 100)
 """Times a stage's bake may be extended for low traffic."""
+PRICE_OVERRIDE_RANGE = (0.0, 10.0)
+"""USD for `--nat-hour-price`, `--nat-gb-price` and `--ipv4-hour-price`: every list price is cents, so 10 is a typo's guard."""
 
 EXPORT_FORMATS: tuple[str, ...] = ("terraform", "cloudformation", "iam-policy")
 """What `v6wizard export --format` takes."""

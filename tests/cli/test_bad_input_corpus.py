@@ -162,6 +162,23 @@ CASES: dict[str, tuple[list[str], int, str]] = {
     "resume-unknown-session": (["resume", "v6-19700101-000000", "--yes"], 2, "v6-19700101-000000"),
     "show-unknown-session": (["show", "v6-19700101-000000"], 2, "v6-19700101-000000"),
     "dry-run-before-journal-init": (["--dry-run", "journal", "init", "dynamodb://some-table"], 2, "does not apply"),
+    "savings-days-0": (["savings", "--vpc-id", "{vpc}", "--days", "0"], 2, "--days must be from 1 to 455"),
+    "savings-days-999": (["savings", "--vpc-id", "{vpc}", "--days", "999"], 2, "--days must be from 1 to 455"),
+    "savings-days-not-a-number": (["savings", "--days", "two"], 2, "'two' is not a valid integer"),
+    "savings-price-nan": (["savings", "--vpc-id", "{vpc}", "--nat-gb-price", "nan"], 2, "finite"),
+    "savings-price-inf": (["savings", "--vpc-id", "{vpc}", "--nat-hour-price", "inf"], 2, "finite"),
+    "savings-price-overflow": (["savings", "--vpc-id", "{vpc}", "--ipv4-hour-price", "1e309"], 2, "finite"),
+    "savings-price-negative": (["savings", "--vpc-id", "{vpc}", "--nat-gb-price", "-0.01"], 2, "0 to 10"),
+    "savings-price-empty": (["savings", "--vpc-id", "{vpc}", "--nat-hour-price", ""], 2, "is not a number"),
+    "savings-price-words": (["savings", "--ipv4-hour-price", "cheap"], 2, "is not a number"),
+    "savings-vpc-unknown": (["savings", "--vpc-id", "vpc-0000000000000dead"], 2, "vpc-0000000000000dead"),
+    "savings-region-unknown-before": (["--region", "xx-nowhere-9", "savings"], 2, "xx-nowhere-9"),
+    "savings-region-unknown-after": (["savings", "--vpc-id", "{vpc}", "--region", "xx-nowhere-9"], 2, "xx-nowhere-9"),
+    "savings-profile-missing-before": (["--profile", "nosuch", "savings", "--vpc-id", "{vpc}"], 2, "nosuch"),
+    "savings-unknown-session": (["savings", "--session", "v6-19700101-000000"], 2, "v6-19700101-000000"),
+    "savings-vpc-empty": (["savings", "--vpc-id", ""], 2, "must not be empty"),
+    "savings-session-blank": (["savings", "--session", "  "], 2, "must not be empty"),
+    "savings-output-xml": (["savings", "--vpc-id", "{vpc}", "--output", "xml"], 2, "'xml' is not one of"),
 }
 
 

@@ -75,16 +75,20 @@ def test_an_unknown_region_gets_the_sentence_and_gb_without_cost(run_cli, access
     for flag in ("--nat-hour-price", "--nat-gb-price", "--ipv4-hour-price"):
         assert flag in result.output
     assert "$" not in result.output and "GB a month" in result.output
+    ranked = run_cli("savings", "--region", region)
+    assert ranked.exit_code == 0 and f"{vpc_id}: 1 NAT, now 0.0 GB a month" in ranked.output and "n/a" not in ranked.output
+    assert f"No NAT gateway prices are on file for {region}" in ranked.output
     priced = run_cli("savings", "--vpc-id", vpc_id, "--region", region, "--nat-hour-price", "0.06", "--nat-gb-price", "0.06", "--output", "json")
     assert json.loads(priced.stdout)["monthly_now_usd"] == pytest.approx(0.06 * 730 + 0.005 * 730)
 
 
-def test_without_vpc_id_every_vpc_with_nat_is_ranked(run_cli, demo) -> None:
+def test_without_vpc_id_every_vpc_with_nat_is_ranked(run_cli, demo, cli_calls) -> None:
     result = run_cli("savings", "--output", "json")
     assert result.exit_code == 0, result.output
     ranked = json.loads(result.stdout)["vpcs"]
     assert [r["vpc_id"] for r in ranked] == [demo.vpc_id]  # the staging VPC has no NAT gateway
     assert ranked[0]["basis"] == "routes-only"
+    assert cli_calls.mutating == []
 
 
 def test_the_plan_carries_the_savings_of_its_chosen_subnets(run_cli, demo, cli_calls) -> None:
@@ -127,14 +131,15 @@ def test_session_says_too_early_before_a_day_of_after_data(run_cli, access, demo
     session_id = _session_with_cutover(access, demo, journal_path, timedelta(hours=3))
     result = run_cli("savings", "--session", session_id)
     assert result.exit_code == 0, result.output
-    assert "Too early to tell: the cutover finished less than 24 hours ago" in result.output
+    assert "Too early to tell: fewer than 24 whole hours of NAT metrics since the cutover finished" in result.output
     assert cli_calls.mutating == []
 
 
-def test_session_compares_per_day_before_and_after(run_cli, access, demo, journal_path) -> None:
+def test_session_compares_per_day_before_and_after(run_cli, access, demo, journal_path, cli_calls) -> None:
     session_id = _session_with_cutover(access, demo, journal_path, timedelta(days=2))
     result = run_cli("savings", "--session", session_id, "--output", "json")
     assert result.exit_code == 0, result.output
+    assert cli_calls.mutating == []
     outcome = json.loads(result.stdout)
     assert outcome["too_early"] is False and outcome["before"] and outcome["after"]
     # The demo's traffic did not change, so the change is small beside the daily GB.

@@ -125,3 +125,20 @@ def test_stop_query_cancels_a_running_query(access, emulator) -> None:
     assert logs.get_query_results(queryId=query_id)["status"] == "Running"
     assert logs.stop_query(queryId=query_id)["success"] is True
     assert logs.get_query_results(queryId=query_id)["status"] == "Cancelled"
+
+
+def test_logs_insights_sort_desc_then_limit_keeps_the_biggest_sums(access, emulator) -> None:
+    logs = access.client("logs")
+    logs.create_log_group(logGroupName="/flow")
+    logs.create_log_stream(logGroupName="/flow", logStreamName="s")
+    at = int(time.time()) - 3600
+    records = [("10.0.1.1", 10), ("10.0.1.2", 500), ("10.0.1.3", 70), ("10.0.1.2", 1), ("10.0.1.4", 300)]
+    logs.put_log_events(logGroupName="/flow", logStreamName="s", logEvents=[
+        {"timestamp": (at + i) * 1000, "message": f"2 123456789012 eni-1 {src} 52.1.1.1 443 5000 6 3 {count} {at} {at + 60} ACCEPT OK"}
+        for i, (src, count) in enumerate(records)
+    ])
+    query_id = logs.start_query(logGroupNames=["/flow"], startTime=at, endTime=at + 3600,
+                                queryString="stats sum(bytes) as bytes by srcAddr | sort bytes desc | limit 2")["queryId"]
+    rows = [tuple(cell["value"] for cell in row) for row in _wait(logs, query_id)["results"]]
+    # By hand: .2 sent 501, .4 300, .3 70, .1 10; the two biggest, biggest first.
+    assert rows == [("10.0.1.2", "501"), ("10.0.1.4", "300")]

@@ -187,3 +187,59 @@ def test_what_it_did_compares_per_day_before_and_after() -> None:
     assert outcome.change_gb_per_day == pytest.approx(-36.0)
     assert outcome.change_monthly_usd == pytest.approx(-49.248)
     assert "36.00 GB a day less" in outcome.verdict
+
+
+def test_what_it_did_leaves_out_the_hours_the_migration_cut_in_two() -> None:
+    # The first step and the cutover's end fall at half past: the hour each cuts belongs to neither side.
+    applied, cut = START + timedelta(days=7), START + timedelta(days=7, hours=2)
+    points = (hours(24 * 7, 2e9) + hours(1, 50e9, applied) + hours(1, 2e9, applied + timedelta(hours=1))
+              + hours(1, 50e9, cut) + hours(48, 0.5e9, cut + timedelta(hours=1)))
+    outcome = what_it_did(session_id="s", vpc_id="vpc-1", region="us-east-1", hours=points, window_start=START,
+                          now=cut + timedelta(hours=49), first_applied_at=applied + timedelta(minutes=30),
+                          cutover_finished_at=cut + timedelta(minutes=30), prices=US_EAST_1)
+    # Before: 168 whole hours of 2 GB = 48 GB a day; after: 48 whole hours of 0.5 GB = 12 GB a day.
+    assert outcome.before_gb_per_day == pytest.approx(48.0) and outcome.after_gb_per_day == pytest.approx(12.0)
+    assert sum(d.gb for d in outcome.before) == pytest.approx(336.0) and sum(d.gb for d in outcome.after) == pytest.approx(24.0)
+
+
+def test_what_it_did_waits_for_24_whole_hours_after_a_cutover_that_ends_mid_hour() -> None:
+    cut = START + timedelta(days=7, minutes=30)
+    outcome = what_it_did(session_id="s", vpc_id="vpc-1", region="us-east-1", hours=hours(24 * 9, 1e9), window_start=START,
+                          now=START + timedelta(days=8), first_applied_at=cut - timedelta(hours=2), cutover_finished_at=cut, prices=US_EAST_1)
+    # 23.5 h since the cutover, 23 whole hours of metrics after it: not yet a whole day to list.
+    assert outcome.too_early and "ask again in 1 hour" in outcome.verdict and outcome.after == []
+
+
+def test_what_it_did_lists_whole_days_only() -> None:
+    # The window starts at midnight, the first step at 05:30 on day 8: the 5 hours of day 8 are no "day".
+    applied, cut = START + timedelta(days=7, hours=5, minutes=30), START + timedelta(days=7, hours=8)
+    points = hours(24 * 10, 2e9)
+    outcome = what_it_did(session_id="s", vpc_id="vpc-1", region="us-east-1", hours=points, window_start=START,
+                          now=cut + timedelta(hours=60), first_applied_at=applied, cutover_finished_at=cut, prices=US_EAST_1)
+    # Before: 7 whole days counted back from 05:00, each 24 x 2 GB; after: the 2 whole days of the 60 hours since.
+    assert [d.gb for d in outcome.before] == [pytest.approx(48.0)] * 7
+    assert outcome.before[0].day == (START + timedelta(hours=5)).date() and outcome.before[-1].day == (START + timedelta(days=6)).date()
+    assert [d.gb for d in outcome.after] == [pytest.approx(48.0)] * 2
+    assert outcome.before_gb_per_day == pytest.approx(48.0) and outcome.change_gb_per_day == pytest.approx(0.0)
+
+
+@pytest.mark.parametrize(("days", "per_bar", "bars"), [(14, 1, 14), (60, 1, 60), (61, 2, 31), (455, 8, 57)])
+def test_the_text_chart_stays_within_60_bars_and_its_bars_add_up(days: int, per_bar: int, bars: int) -> None:
+    from v6wizard.core.savings_render import BARS, render_markdown, render_text
+
+    gateways, tables, subnets = vpc({"nat-a": ["subnet-1"]})
+    # Day n carries n GB (one hour of n GB each day), so the busiest bar is the last one.
+    points = [HourlyBytes(at=START + timedelta(days=n), bytes=(n + 1) * 1e9) for n in range(days)]
+    report = estimate_savings(vpc_id="vpc-1", region="us-east-1", window_days=days, nat_gateways=gateways, route_tables=tables,
+                              subnet_ids=subnets, migrated_subnet_ids=None, readings=readings(NatReading(nat_id="nat-a", hours=points), days=days),
+                              prices=US_EAST_1)
+    text = render_text(report)
+    chart = next(line for line in text.splitlines() if ": " in line and line.strip().startswith(("Daily GB", "GB per")))
+    drawn = chart.rsplit(": ", 1)[1]
+    assert len(drawn) == bars and set(drawn) <= set(BARS)
+    # By hand: bar i sums days i x per_bar .. (i + 1) x per_bar - 1, day n carrying n + 1 GB; the biggest sum draws the top bar.
+    sums = [sum(n + 1 for n in range(i * per_bar, min(days, (i + 1) * per_bar))) for i in range(bars)]
+    assert drawn.rindex(BARS[-1]) == sums.index(max(sums))
+    assert chart.strip().startswith("Daily GB" if per_bar == 1 else f"GB per {per_bar} days")
+    assert max(len(line) for line in text.splitlines()) <= 160
+    assert f"`{drawn}`" in render_markdown(report)

@@ -10,7 +10,7 @@ from savings.scenario import NOW, build_vpc, put_nat_metrics
 from v6wizard.aws.discovery import discover
 from v6wizard.aws.savings_reads import read_vpc_savings, window
 from v6wizard.core.prices import PRICE_TABLE
-from v6wizard.core.savings_render import render_text
+from v6wizard.core.savings_render import render_text, summary_lines
 
 US_EAST_1 = PRICE_TABLE["us-east-1"]
 # Logs Insights queries read logs; StartQuery and StopQuery change no resource (IAM lists them as read actions).
@@ -100,7 +100,63 @@ def test_flow_logs_split_a_shared_gateway_as_a_hand_count_does(access, recorder,
     assert nat.migrated_share == pytest.approx(900 / 3600)
     assert report.monthly_movable_gb.high == pytest.approx(48 * 30.4 * 0.25)
     assert recorder.operations.count("GetQueryResults") == 3  # Running, Running, Complete
+    # Still named as shared, but its share is known now: the text must not call it unknown.
+    lines = summary_lines(report)
+    assert f"Shared with subnets that stay IPv4-only: {nat.id} (flow logs put 25% of its bytes on migrated subnets), and only that share is counted." in lines
+    assert not any("unknown without flow logs" in line for line in lines)
     assert [op for op in recorder.mutating if op not in QUERY_CALLS] == []
+
+
+def test_when_the_flow_log_pairs_outnumber_the_row_limit_the_smallest_are_left_out(access, emulator, monkeypatch) -> None:
+    from v6wizard.aws import savings_flow_logs
+    from v6wizard.demo.builder import ensure_role
+
+    monkeypatch.setattr(savings_flow_logs, "RESULT_LIMIT", 2)
+    vpc = build_vpc(access, [2])
+    nat_id = vpc.nat_ids[0]
+    end = window(1, NOW)[1]
+    put_nat_metrics(access, nat_id, end, 24, {"BytesInFromSource": 1e9, "BytesInFromDestination": 1e9})
+    eni = access.client("ec2").describe_nat_gateways(NatGatewayIds=[nat_id])["NatGateways"][0]["NatGatewayAddresses"][0]["NetworkInterfaceId"]
+    migrated, kept = vpc.private[nat_id]
+    a, c = vpc.cidrs[migrated].replace("0/24", "9"), vpc.cidrs[kept].replace("0/24", "9")
+    _flow_log(access, vpc.vpc_id, ensure_role(access))
+    _records(access, [(eni, c, "52.1.1.3", 10), (eni, c, "52.1.1.4", 10),                  # small pairs first
+                      (eni, a, "52.1.1.1", 3000), (eni, c, "52.1.1.2", 1000)], int((end - timedelta(hours=2)).timestamp()))
+    inventory = discover(access, vpc.vpc_id)
+    report = read_vpc_savings(access, inventory, days=1, prices=US_EAST_1, migrated_subnet_ids=[migrated], now=NOW, flow_timeout=10)
+    # By hand, from the two biggest pairs: 3,000 of 4,000 bytes are the migrated subnet's.
+    assert report.nat_gateways[0].migrated_share == pytest.approx(0.75)
+    assert "returned its limit of 2 rows" in report.flow_log_note
+
+
+def test_a_flow_log_whose_log_group_is_gone_leaves_the_routes_range_and_says_why(access, recorder, emulator) -> None:
+    from v6wizard.demo.builder import ensure_role
+
+    vpc = build_vpc(access, [1])
+    put_nat_metrics(access, vpc.nat_ids[0], window(1, NOW)[1], 24, {"BytesInFromSource": 1e9, "BytesInFromDestination": 1e9})
+    access.client("ec2").create_flow_logs(ResourceIds=[vpc.vpc_id], ResourceType="VPC", TrafficType="ALL", LogDestinationType="cloud-watch-logs",
+                                          LogGroupName="/deleted-since", DeliverLogsPermissionArn=ensure_role(access))
+    inventory = discover(access, vpc.vpc_id)
+    recorder.operations.clear()
+    report = read_vpc_savings(access, inventory, days=1, prices=US_EAST_1, now=NOW, flow_timeout=10)
+    # The estimate stands on the routes: the whole 48 GB a day of the gateway serving the migrated subnet.
+    assert report.basis == "routes-only" and report.monthly_movable_gb.high == pytest.approx(48 * 30.4)
+    assert "The flow logs could not be read (ResourceNotFoundException" in report.flow_log_note
+    assert "routes alone" in report.flow_log_note
+    assert recorder.operations.count("StartQuery") == 1
+
+
+def test_flow_logs_without_a_record_of_the_gateways_say_so(access, emulator) -> None:
+    from v6wizard.demo.builder import ensure_role
+
+    vpc = build_vpc(access, [1])
+    end = window(1, NOW)[1]
+    put_nat_metrics(access, vpc.nat_ids[0], end, 24, {"BytesInFromSource": 1e9, "BytesInFromDestination": 1e9})
+    _flow_log(access, vpc.vpc_id, ensure_role(access))
+    _records(access, [("eni-elsewhere", "10.0.10.9", "52.1.1.1", 5000)], int((end - timedelta(hours=2)).timestamp()))
+    report = read_vpc_savings(access, discover(access, vpc.vpc_id), days=1, prices=US_EAST_1, now=NOW, flow_timeout=10)
+    assert report.basis == "routes-only" and report.monthly_movable_gb.high == pytest.approx(48 * 30.4)
+    assert "The flow logs (/flow) hold no records of the NAT gateways' network interfaces in the window" in report.flow_log_note
 
 
 def test_a_flow_log_query_that_does_not_finish_is_stopped_and_the_range_falls_back_to_routes(access, recorder, emulator) -> None:
@@ -115,3 +171,29 @@ def test_a_flow_log_query_that_does_not_finish_is_stopped_and_the_range_falls_ba
     assert report.basis == "routes-only"
     assert "did not finish within 0.3 s and was stopped" in report.flow_log_note
     assert recorder.operations.count("StopQuery") == 1
+
+
+@pytest.mark.parametrize(("max_queries", "max_points", "calls"), [
+    (500, 50, 3),   # 144 datapoints in pages of 50: three calls, NextToken followed where a batch spans pages
+    (4, 1000, 2),   # 4 queries a call at most (the emulator refuses a fifth): two calls
+])
+def test_get_metric_data_calls_equal_the_minimum_and_every_page_is_read(access, recorder, emulator, monkeypatch,
+                                                                        max_queries: int, max_points: int, calls: int) -> None:
+    """The limits shrunk alike in the reader and the emulator (which refuses and pages as AWS does), so a few gateways need several calls."""
+    from v6wizard.aws import savings_metrics
+    from v6wizard.emulator import cloudwatch_metric_data as layer
+
+    for module in (savings_metrics, layer):
+        monkeypatch.setattr(module, "MAX_QUERIES", max_queries)
+        monkeypatch.setattr(module, "MAX_DATAPOINTS", max_points)
+    vpc = build_vpc(access, [1, 1, 1])
+    start, end = window(1, NOW)
+    for index, nat_id in enumerate(vpc.nat_ids):
+        put_nat_metrics(access, nat_id, end, 24, {"BytesInFromSource": (index + 1) * 1e9, "BytesInFromDestination": 0.5e9})
+    recorder.operations.clear()
+    hourly = savings_metrics.read_nat_bytes(access.client("cloudwatch"), vpc.nat_ids, start, end)
+    assert savings_metrics.minimum_calls(6, 24) == calls
+    assert recorder.operations.count("GetMetricData") == calls
+    # By hand: gateway n processed (n + 1.5) GB in each of the 24 hours.
+    for index, nat_id in enumerate(vpc.nat_ids):
+        assert [p.bytes for p in hourly[nat_id]] == [pytest.approx((index + 1.5) * 1e9)] * 24

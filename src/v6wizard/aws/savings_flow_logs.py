@@ -7,6 +7,8 @@ migrated side when either address lies in a migrated subnet. Records to or from 
 gateway's own private address are its outer leg (the same bytes leaving again) and
 are left out. The query is polled until it finishes or the timeout passes; on
 timeout it is stopped, so nothing keeps scanning (and billing) after we gave up.
+The split only narrows the range: when AWS refuses these reads (no `logs:StartQuery`,
+a flow log whose log group was deleted), the report falls back to the routes and says why.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import botocore.exceptions
+
+from v6wizard.aws.errors import error_code, error_message
 from v6wizard.aws.paging import check_cancel, paginate
 from v6wizard.core.savings import FlowSplit
 
@@ -67,6 +72,8 @@ def split_query(interface_ids: Sequence[str]) -> str:
     return (
         f"filter interfaceId in [{quoted}]\n"
         "| stats sum(bytes) as bytes by interfaceId, srcAddr, dstAddr\n"
+        # Biggest first: if the pairs outnumber the limit, the rows left out are the smallest.
+        "| sort bytes desc\n"
         f"| limit {RESULT_LIMIT}"
     )
 
@@ -88,6 +95,15 @@ def read_flow_split(
     nats = [n for n in nats if n.interface_ids]
     if not nats:
         return FlowLogResult([])
+    try:
+        return _split(ec2, logs, vpc_id, nats, migrated_cidrs, start, end, timeout, poll_interval, cancel)
+    except botocore.exceptions.ClientError as exc:
+        return FlowLogResult([], f"The flow logs could not be read ({error_code(exc)}: {error_message(exc).rstrip('.')}), "
+                                 "so the range comes from the routes alone.")
+
+
+def _split(ec2: Any, logs: Any, vpc_id: str, nats: list[NatInterfaces], migrated_cidrs: Sequence[str], start: datetime,
+           end: datetime, timeout: float, poll_interval: float, cancel: threading.Event | None) -> FlowLogResult:
     groups = flow_log_groups(ec2, vpc_id, nats, cancel)
     if not groups:
         return FlowLogResult([], "No VPC flow logs in CloudWatch Logs cover the NAT gateways, so the range comes from the routes alone.")
@@ -104,7 +120,11 @@ def read_flow_split(
         return FlowLogResult([], f"The flow-log query ended {answer.get('status', 'without a status')}, so the range comes from the routes alone.")
     rows = [{cell["field"]: cell.get("value", "") for cell in row} for row in answer.get("results", [])]
     note = "" if len(rows) < RESULT_LIMIT else f"The flow-log query returned its limit of {RESULT_LIMIT} rows, so the split may miss small talkers."
-    return FlowLogResult(attribute(rows, nats, migrated_cidrs), note)
+    splits = attribute(rows, nats, migrated_cidrs)
+    if not splits:
+        note = (f"The flow logs ({', '.join(groups)}) hold no records of the NAT gateways' network interfaces in the window, "
+                "so the range comes from the routes alone.")
+    return FlowLogResult(splits, note)
 
 
 def _wait(logs: Any, query_id: str, timeout: float, poll_interval: float, cancel: threading.Event | None) -> dict[str, Any] | None:

@@ -7,9 +7,12 @@ from typing import Any
 import click
 
 from v6wizard.cli.common import aws_options, bad_input, open_cli_journal, run_guarded
+from v6wizard.cli.input_checks import FiniteRange, check_not_empty
+from v6wizard.constants import PRICE_OVERRIDE_RANGE
 
 OUTPUTS = click.Choice(["text", "json", "markdown"])
-PRICE = click.FloatRange(min=0)
+PRICE = FiniteRange(*PRICE_OVERRIDE_RANGE)
+"""click's FloatRange lets nan and inf through (a NaN compares false with every bound)."""
 
 
 def price_options(func: Any) -> Any:
@@ -22,8 +25,8 @@ def price_options(func: Any) -> Any:
 
 @click.command()
 @aws_options
-@click.option("--vpc-id", default=None, help="The VPC to estimate; without it, every VPC with a NAT gateway, ranked.")
-@click.option("--session", "session_id", default=None, help="Report what this session's migration did to NAT processing.")
+@click.option("--vpc-id", default=None, callback=check_not_empty, help="The VPC to estimate; without it, every VPC with a NAT gateway, ranked.")
+@click.option("--session", "session_id", default=None, callback=check_not_empty, help="Report what this session's migration did to NAT processing.")
 @click.option("--days", type=int, default=14, show_default=True, help="The window of NAT metrics to read, 1 to 455 days.")
 @click.option("--output", type=OUTPUTS, default="text", show_default=True, help="text for a terminal, json for machines, markdown for a ticket.")
 @price_options

@@ -15,6 +15,8 @@ from v6wizard.core.savings_outcome import SavingsOutcome
 BARS = "▁▂▃▄▅▆▇█"
 WIDTH = 96
 """Text output wraps its sentences here (under most terminals' width, and readable in a CI log)."""
+CHART_DAYS = 60
+"""The most bars the text and Markdown chart draws; a longer window draws a bar per several days."""
 
 BASIS_WORDS = {
     "routes-only": (
@@ -51,6 +53,15 @@ def sparkline(days: list[DayGb]) -> str:
     return "".join(BARS[min(len(BARS) - 1, int(d.gb / top * (len(BARS) - 1) + 0.5))] for d in days)
 
 
+def chart_line(days: list[DayGb]) -> str:
+    """"Daily GB 11-17..11-30: ▅▆█..." for the text and Markdown reports; a bar sums several days past CHART_DAYS."""
+    per_bar = -(-len(days) // CHART_DAYS)
+    bars = [DayGb(day=days[i].day, gb=sum(d.gb for d in days[i : i + per_bar])) for i in range(0, len(days), per_bar)]
+    head = "Daily GB" if per_bar == 1 else f"GB per {per_bar} days"
+    dates = "%Y-%m-%d" if days[0].day.year != days[-1].day.year else "%m-%d"
+    return f"{head} {days[0].day:{dates}}..{days[-1].day:{dates}}: {sparkline(bars)}"
+
+
 def now_line(report: SavingsEstimate) -> str:
     count = len(report.nat_gateways)
     per_month = sum(n.monthly_gb for n in report.nat_gateways)
@@ -67,13 +78,18 @@ def movable_line(report: SavingsEstimate) -> str:
 
 
 def shared_line(report: SavingsEstimate) -> str:
-    shared = report.shared_gateways
+    """Names the gateways that also serve subnets staying IPv4-only; only those without a flow-log split are unknown."""
+    shared = [n for n in report.nat_gateways if n.id in report.shared_gateways]
     if not shared:
         return ""
-    return (
-        f"Shared with subnets that stay IPv4-only: {', '.join(shared)}; their unmigrated share is unknown "
-        "without flow logs, so the high end may be well above what moves."
-    )
+    unknown = [n.id for n in shared if n.migrated_share is None]
+    split = [f"{n.id} (flow logs put {n.migrated_share:.0%} of its bytes on migrated subnets)" for n in shared if n.migrated_share is not None]
+    parts = []
+    if unknown:
+        parts.append(f"{', '.join(unknown)}; their unmigrated share is unknown without flow logs, so the high end may be well above what moves")
+    if split:
+        parts.append(f"{', '.join(split)}, and only that share is counted")
+    return f"Shared with subnets that stay IPv4-only: {'; '.join(parts)}."
 
 
 def summary_lines(report: SavingsEstimate) -> list[str]:
@@ -107,8 +123,7 @@ def render_text(report: SavingsEstimate) -> str:
         lines.append(f"    migrated: {', '.join(nat.migrated_subnets) or 'none'}"
                      + (f"; {nat.migrated_share:.0%} of its flow-log bytes" if nat.migrated_share is not None else ""))
     if report.daily_processed_gb:
-        first, last = report.daily_processed_gb[0].day, report.daily_processed_gb[-1].day
-        lines += ["", f"  Daily GB {first:%m-%d}..{last:%m-%d}: {sparkline(report.daily_processed_gb)}"]
+        lines += ["", f"  {chart_line(report.daily_processed_gb)}"]
     return "\n".join(lines) + "\n"
 
 
@@ -126,7 +141,8 @@ def render_markdown(report: SavingsEstimate, level: int = 1) -> str:
             lines.append(f"| `{nat.id}` | {nat.processed_gb:,.1f} | {nat.monthly_gb:,.1f} | {total} | "
                          f"{', '.join(nat.source_subnets) or '-'} | {', '.join(nat.migrated_subnets) or '-'} |")
     if report.daily_processed_gb:
-        lines += ["", f"Daily processed GB: `{sparkline(report.daily_processed_gb)}`"]
+        head, bars = chart_line(report.daily_processed_gb).split(": ", 1)
+        lines += ["", f"{head.replace('Daily GB', 'Daily processed GB')}: `{bars}`"]
     return "\n".join(lines) + "\n"
 
 
@@ -151,10 +167,12 @@ def render_region(region: RegionSavings, output: str) -> str:
     for report in region.vpcs:
         high = report.monthly_movable_usd.high if report.monthly_movable_usd else None
         up_to = usd(high) if high is not None else gb(report.monthly_movable_gb.high)
+        # Without prices, what the gateways process a month stands in for their cost.
+        now = usd(report.monthly_now_usd) if report.monthly_now_usd is not None else gb(sum(n.monthly_gb for n in report.nat_gateways))
         if md:
-            lines.append(f"| `{report.vpc_id}` | {len(report.nat_gateways)} | {usd(report.monthly_now_usd)} | up to {up_to} | {report.basis} |")
+            lines.append(f"| `{report.vpc_id}` | {len(report.nat_gateways)} | {now} | up to {up_to} | {report.basis} |")
         else:
-            lines.append(f"  {report.vpc_id}: {len(report.nat_gateways)} NAT, now {usd(report.monthly_now_usd)} a month, "
+            lines.append(f"  {report.vpc_id}: {len(report.nat_gateways)} NAT, now {now} a month, "
                          f"up to {up_to} a month could move ({report.basis})")
     notes = sorted({r.price_note for r in region.vpcs if r.price_note})
     lines += ["", *notes] if notes else []

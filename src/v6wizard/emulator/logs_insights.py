@@ -7,6 +7,7 @@ that contain `stats`, with the subset of the language the savings reads use:
 
     filter FIELD in ["a", "b"]   |   filter FIELD = "a"
     stats sum(FIELD) [as NAME] by FIELD, FIELD...
+    sort NAME [desc|asc]     (after stats: by the sum or a `by` field)
     limit N
 
 over messages in the default flow-log format (version 2), whose fields Logs Insights
@@ -38,6 +39,7 @@ FLOW_LOG_FIELDS = (
 _FILTER_IN = re.compile(r'^filter\s+(\w+)\s+in\s+\[(.*)\]$', re.S)
 _FILTER_EQ = re.compile(r'^filter\s+(\w+)\s*=\s*"([^"]*)"$')
 _STATS = re.compile(r"^stats\s+sum\((\w+)\)(?:\s+as\s+(\w+))?\s+by\s+([\w\s,]+)$")
+_SORT = re.compile(r"^sort\s+(\w+)(?:\s+(asc|desc))?$")
 _LIMIT = re.compile(r"^limit\s+(\d+)$")
 
 
@@ -51,6 +53,8 @@ class StatsQuery:
     total: str = ""
     alias: str = ""
     by: list[str] = field(default_factory=list)
+    sort: str = ""
+    descending: bool = False
     limit: int = 1000
 
 
@@ -64,12 +68,16 @@ def parse(text: str) -> StatsQuery:
         elif match := _STATS.match(part):
             query.total, query.alias = match.group(1), match.group(2) or f"sum({match.group(1)})"
             query.by = [name.strip() for name in match.group(3).split(",") if name.strip()]
+        elif (match := _SORT.match(part)) and query.total:
+            query.sort, query.descending = match.group(1), match.group(2) == "desc"
         elif match := _LIMIT.match(part):
             query.limit = int(match.group(1))
         else:
             raise QueryError(f"unsupported query command: {part!r}")
     if not query.total:
         raise QueryError("no stats command")
+    if query.sort and query.sort not in (query.alias, *query.by):
+        raise QueryError(f"sort by {query.sort!r}, which the stats command does not produce")
     return query
 
 
@@ -91,8 +99,14 @@ def run(query: StatsQuery, messages: list[str]) -> list[list[dict[str, str]]]:
             continue
         key = tuple(record.get(name, "") for name in query.by)
         sums[key] = sums.get(key, 0.0) + value
+    ordered = list(sums.items())
+    if query.sort == query.alias:
+        ordered.sort(key=lambda item: item[1], reverse=query.descending)
+    elif query.sort:
+        column = query.by.index(query.sort)
+        ordered.sort(key=lambda item: item[0][column], reverse=query.descending)
     rows = []
-    for key, total in list(sums.items())[: query.limit]:
+    for key, total in ordered[: query.limit]:
         text = str(int(total)) if total.is_integer() else repr(total)
         rows.append([*({"field": n, "value": v} for n, v in zip(query.by, key)), {"field": query.alias, "value": text}])
     return rows
