@@ -272,3 +272,21 @@ async def test_summary_of_a_step_applied_in_the_wizard_says_too_early_to_tell(bu
         assert panel.display
         assert "What it did: Too early to tell: the cutover has not finished." in text_of(panel)
         assert "before" in text_of(panel), "the demo's 14 days of NAT metrics before the first step"
+
+
+async def test_savings_that_cannot_be_read_are_a_sentence_under_the_list_not_a_dialog(build_app, demo, emulator) -> None:
+    """cloudwatch:GetMetricData denied: the list still shows every VPC's IPv6 status, the NAT VPC's column reads
+    n/a, the sentence under the list says why, and no error dialog stops the operator."""
+    from v6wizard.tui.screens.start import StartScreen
+
+    emulator.faults.deny("cloudwatch", "GetMetricData")
+    app = build_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await connect(pilot)
+        table = app.screen.query_one(VpcList)
+        await wait_for(pilot, lambda: table.savings.arrived and table.row_count == 3, what="the list and the failed read")
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen), "no error dialog"
+        assert str(table.get_cell(demo.vpc_id, SAVINGS_COLUMN)) == "n/a"
+        assert str(table.get_cell(demo.vpc_id, "ipv6")) == "IPv4 only"
+        assert text_of(app.screen.query_one("#savings-note")).startswith("NAT savings could not be read: ")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
@@ -56,10 +57,12 @@ class SavingsView:
     def arrived(self) -> bool:
         return self.report is not None or bool(self.error)
 
+    @cached_property
+    def _by_vpc(self) -> dict[str, SavingsEstimate]:
+        return {r.vpc_id: r for r in self.report.vpcs} if self.report is not None else {}
+
     def estimate(self, vpc_id: str) -> SavingsEstimate | None:
-        if self.report is None:
-            return None
-        return next((r for r in self.report.vpcs if r.vpc_id == vpc_id), None)
+        return self._by_vpc.get(vpc_id)
 
 
 def could_save(report: SavingsEstimate) -> float:
