@@ -138,7 +138,7 @@ class StartScreen(ReportsWorkerFailures, Screen[None]):
             self.post_message(region_savings(backend, fresh=fresh))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """The VPC list is a glance, not a task: its failure (often a backend replaced by a reconnect) is a note, not a dialog."""
+        """The VPC list and its savings are a glance, not a task: a failure (often a backend replaced by a reconnect) is a note, not a dialog."""
         if event.worker.group in ("start-overview", "start-savings"):
             # Textual calls each class's handler along the MRO: this stops ReportsWorkerFailures' dialog.
             event.prevent_default()
