@@ -37,6 +37,7 @@ from v6wizard.tui.screens.dialogs.review import ReviewDialog  # noqa: E402
 from v6wizard.tui.screens.plan import PlanScreen  # noqa: E402
 from v6wizard.tui.screens.step import StepScreen  # noqa: E402
 from v6wizard.tui.screens.summary import SummaryScreen  # noqa: E402
+from v6wizard.tui.widgets.vpc_list import VpcList  # noqa: E402
 
 
 class FastClock:
@@ -104,6 +105,8 @@ async def drive(app: WizardApp, vpc_id: str, size: tuple[int, int], out: Path) -
 
     async with app.run_test(size=size) as pilot:
         await until(pilot, lambda: app.identity is not None, "connecting")
+        vpcs = app.screen.query_one(VpcList)
+        await until(pilot, lambda: vpcs.row_count > 0 and vpcs.savings.arrived, "the VPCs and what each could save")
         await pilot.pause()
         shot("start")
         await pilot.press("n")

@@ -5,7 +5,7 @@ The plan comes from the real planner; only the inventory it reads is written by 
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from v6wizard.aws.session import Identity
 from v6wizard.core.inventory import (
@@ -28,6 +28,9 @@ from v6wizard.core.inventory import (
     VpcSummary,
 )
 from v6wizard.core.plan import Plan, PlanOptions
+from v6wizard.core.prices import PRICE_TABLE
+from v6wizard.core.savings import HourlyBytes, NatReading, SavingsEstimate, SavingsReadings, estimate_savings
+from v6wizard.core.savings_render import RegionSavings
 from v6wizard.core.planner import build_plan
 from v6wizard.engine.session_status import SessionOverview
 from v6wizard.journal.base import JournalEntry, SessionInfo
@@ -174,3 +177,21 @@ def entries() -> list[JournalEntry]:
             outputs={"EgressOnlyInternetGatewayId": "eigw-0abc0000000001"},
         ),
     ]
+
+
+def savings() -> SavingsEstimate:
+    """What prod-main could save: 14 days of a daily rhythm on its NAT gateway, at the us-east-1 prices."""
+    found = inventory()
+    end = datetime(2026, 11, 20, tzinfo=timezone.utc)
+    start = end - timedelta(days=14)
+    hours = [HourlyBytes(at=start + timedelta(hours=h), bytes=(2 + (h % 24 > 8) * 4 + (h // 24) % 5) * 1e9) for h in range(14 * 24)]
+    readings = SavingsReadings(window_start=start, window_end=end,
+                               nats=[NatReading(nat_id=n.id, public_ips=1, hours=hours) for n in found.nat_gateways])
+    return estimate_savings(vpc_id=found.vpc.id, region=found.region, window_days=14, nat_gateways=found.nat_gateways,
+                            route_tables=found.route_tables, subnet_ids=[s.id for s in found.subnets], migrated_subnet_ids=None,
+                            readings=readings, prices=PRICE_TABLE["us-east-1"])
+
+
+def region_savings() -> RegionSavings:
+    """The region's savings read: prod-main alone has a NAT gateway."""
+    return RegionSavings(region=REGION, window_days=14, vpcs=[savings()])

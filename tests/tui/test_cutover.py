@@ -12,12 +12,13 @@ from typing import Any
 
 from cutover.clocks import FakeClock
 from tui.flows import confirm_typed, connect, open_step, plan_demo
-from tui.helpers import SIZE, wait_for
+from tui.helpers import SIZE, text_of, wait_for
 from tui.test_failure_and_resume import dual_stack_functions
 from v6wizard.engine.cutover import CutoverSettings
 from v6wizard.tui.screens.cutover import CutoverScreen
 from v6wizard.tui.screens.dialogs import ConfirmDialog, ErrorDialog
 from v6wizard.tui.widgets.function_cutover import FunctionCutover
+from v6wizard.tui.widgets.savings_outcome import SavingsOutcomePanel
 
 
 def traffic(access: Any, functions: list[str], *, new_errors: int) -> Any:
@@ -82,6 +83,9 @@ async def test_full_demo_migration_through_cutover(build_app, demo, access) -> N
         await pilot.press("s")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "SummaryScreen" and len(app.screen.query_one("#changes").rows) > 10, what="the summary")
         assert f"v6wizard rollback {app.session_id} --yes" in str(app.screen.query_one("#summary-howto").content)
+        outcome = app.screen.query_one(SavingsOutcomePanel)
+        await wait_for(pilot, lambda: outcome.outcome is not None, what="what it did")
+        assert "What it did: Too early to tell: the cutover finished less than 24 hours ago" in text_of(outcome)
     assert dual_stack_functions(access, demo.function_names) == demo.function_names
     for name in demo.function_names:
         alias = alias_of(access, name)

@@ -26,52 +26,74 @@ async def connected(pilot: Pilot) -> None:
     await wait_for(pilot, lambda: pilot.app.identity is not None, what="the fixed connection")
 
 
-async def connected_with_vpcs(pilot: Pilot) -> None:
-    """Connected, and the region's VPC list (the fixed overview) has arrived on the Start screen."""
+async def connected_with_vpcs(pilot: Pilot, *, savings: bool = True) -> None:
+    """Connected, and the region's VPC list (the fixed overview) has arrived on the Start screen, then its
+    savings read (unless `savings` is False: the column then shows it is still reading)."""
     from v6wizard.tui.messages import OverviewLoaded
+    from v6wizard.tui.savings_work import SavingsRead
     from v6wizard.tui.screens.start import StartScreen
 
     await connected(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, StartScreen)
     screen.post_message(OverviewLoaded(fixed.overview()))
-    await wait_for(pilot, lambda: screen.query_one("#start-vpcs").row_count == len(fixed.overview().vpcs), what="the VPC list")
+    table = screen.query_one("#start-vpcs")
+    await wait_for(pilot, lambda: table.row_count == len(fixed.overview().vpcs), what="the VPC list")
+    if savings:
+        screen.post_message(SavingsRead(fixed.region_savings()))
+        await wait_for(pilot, lambda: table.savings.arrived, what="the savings column")
+    await pilot.pause()
+
+
+async def connected_with_vpcs_still_reading_savings(pilot: Pilot) -> None:
+    await connected_with_vpcs(pilot, savings=False)
+
+
+async def choosing(pilot: Pilot) -> None:
+    """The Choose screen with the fixed VPCs, prod-main's inventory, and the region's NAT spend read."""
+    from v6wizard.tui.savings_work import SavingsRead
+
+    await connected(pilot)
+    await pilot.app.push_screen(ChooseScreen(overview=fixed.overview(), inventory=fixed.inventory()))
+    screen = pilot.app.screen
+    screen.post_message(SavingsRead(fixed.region_savings()))
+    await wait_for(pilot, lambda: screen.query_one("#vpcs").savings.arrived, what="the NAT spend column")
     await pilot.pause()
 
 
 def test_start_with_an_interrupted_session(snap_compare) -> None:
     """Start: header, the context line (account 123456789012, us-east-1, profile prod), the line "Moves a VPC
     and its Lambda functions to dual-stack IPv6, step by step.", one session of vpc-0a1b2c3d4e5f60001 whose
-    status reads "interrupted: 2 of 8 steps applied", then "VPCs in this region" with prod-main (IPv4 only)
-    and staging (partly IPv6, 1 of 2 subnets), the dry-run switch off, the journal path, and the footer with New
-    migration, Resume, Roll back, Inspect, Dry run, Quit, Help (Connect is in the palette)."""
+    status reads "interrupted: 2 of 8 steps applied", then "VPCs in this region": one table with prod-main
+    (IPv4 only, 2 functions, could save "up to $… of $…" a month) ranked first and staging (partly 1/2, "-":
+    no NAT), the line "Ranked by the most IPv6 could take off each VPC's NAT bill (last 14 days).", the
+    dry-run switch off, the journal path, and the footer with New migration, Resume, Roll back, Inspect,
+    Dry run, Quit, Help (Connect is in the palette)."""
     assert snap_compare(FixedApp(), terminal_size=SIZE, run_before=connected_with_vpcs)
 
 
 def test_start_at_80x24_says_what_the_tool_is_and_each_sessions_status(snap_compare) -> None:
     """Start at 80x24: the IPv6 line under the context line, the session row with its status
     "interrupted: 2 of 8 steps applied" readable without scrolling (status comes before the VPC), and
-    both VPCs of the region with their IPv6 status, all above the footer."""
+    both VPCs of the region in one table that fits 80 columns: IPv6 status and "Could save / mo" (prod-main
+    "up to $… of $…", staging "-"), the Functions column left out at this width, all above the footer."""
     assert snap_compare(FixedApp(), terminal_size=(80, 24), run_before=connected_with_vpcs)
 
 
 def test_start_in_dry_run(snap_compare) -> None:
     """Start in dry run: the header says DRY RUN, the context line is highlighted and starts with DRY RUN,
-    the switch is on, the sessions table says none, and the region's two VPCs are listed."""
-    assert snap_compare(FixedApp(dry_run=True, sessions=False), terminal_size=SIZE, run_before=connected_with_vpcs)
+    the switch is on, the sessions table says none, and the region's two VPCs are listed while their savings
+    are still read: prod-main's "Could save / mo" shows …, staging's (no NAT) "-", and the line under the
+    table reads "Reading what IPv6 could save on NAT…"."""
+    assert snap_compare(FixedApp(dry_run=True, sessions=False), terminal_size=SIZE, run_before=connected_with_vpcs_still_reading_savings)
 
 
 def test_choose_vpc_subnets_and_functions(snap_compare) -> None:
-    """Choose: two VPCs (prod-main IPv4 only, staging partial with its /56), then prod-main's three subnets
-    and two functions all ticked, the Amazon CIDR source, the three switches (assign on create, public route,
-    SDK endpoints) off, alias live, the default schedule."""
-
-    async def show(pilot: Pilot) -> None:
-        await connected(pilot)
-        await pilot.app.push_screen(ChooseScreen(overview=fixed.overview(), inventory=fixed.inventory()))
-        await pilot.pause()
-
-    assert snap_compare(FixedApp(), terminal_size=SIZE, run_before=show)
+    """Choose: two VPCs (prod-main 10.0.0.0/16, IPv4 only, 1 NAT, 2 Fns, NAT/mo $…; staging "partly 1/2", "-"),
+    every column (the IPv4 CIDR too) at 100 columns, then prod-main's three subnets and two functions all ticked, the Amazon
+    CIDR source, the three switches (assign on create, public route, SDK endpoints) off, alias live, the
+    default schedule."""
+    assert snap_compare(FixedApp(), terminal_size=SIZE, run_before=choosing)
 
 
 def test_plan_with_findings(snap_compare) -> None:

@@ -173,6 +173,24 @@ def test_help_on_start_scrolled_to_the_app_keys(snap_compare) -> None:
     assert snap_compare(FixedApp(), terminal_size=SMALL, run_before=show)
 
 
+def test_choose_vpc_table_fits_80_columns(snap_compare) -> None:
+    """Choose at 80x24 after the NAT spend read: the VPC table fits the width with NAT/mo visible (prod-main
+    $…, staging -): VPC, Name, IPv6 (IPv4 only; partly 1/2), NAT, Fns, NAT/mo; the IPv4 CIDR column is left
+    out at this width."""
+
+    async def show(pilot: Pilot) -> None:
+        from v6wizard.tui.savings_work import SavingsRead
+
+        await connected(pilot)
+        await pilot.app.push_screen(ChooseScreen(overview=fixed.overview(), inventory=fixed.inventory()))
+        screen = pilot.app.screen
+        screen.post_message(SavingsRead(fixed.region_savings()))
+        await wait_for(pilot, lambda: screen.query_one("#vpcs").savings.arrived, what="the NAT spend column")
+        await pilot.pause()
+
+    assert snap_compare(FixedApp(), terminal_size=SMALL, run_before=show)
+
+
 def test_choose_ticks_without_colour(snap_compare) -> None:
     """Choose at 80x24 with the first subnet unticked by space: rows read [ ] and [x], the CIDR source reads
     (•) Amazon /56, ( ) IPAM pool, ( ) BYOIP pool, and the schedule shows 10%:5m,50%:5m,100% whole."""

@@ -47,14 +47,15 @@ def plan_savings(backend: Any, inventory: Any, plan: Any) -> SavingsRead:
     return SavingsRead(report)
 
 
-def region_savings(backend: Any) -> SavingsRead:
-    """The region's VPCs ranked by what they could save; read once per connection (the Start and Choose screens share it)."""
+def region_savings(backend: Any, *, fresh: bool = False) -> SavingsRead:
+    """The region's VPCs ranked by what they could save; read once per connection (the Start and Choose screens
+    share it) unless `fresh` asks to read it again (f5)."""
     from v6wizard.aws.savings_reads import read_region_savings
 
     key = (backend.access.region, backend.access.target.endpoint_url or "")
     with _cache_lock:
         cached = _region_cache.get(key)
-    if cached is not None and cached[0] is backend:
+    if cached is not None and cached[0] is backend and not fresh:
         return SavingsRead(cached[1])
     try:
         report = read_region_savings(backend.access, days=DAYS, prices=_prices(backend.access.region), cancel=backend.cancel)

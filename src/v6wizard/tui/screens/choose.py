@@ -24,7 +24,7 @@ from v6wizard.tui.widgets.options_form import OptionsForm
 from v6wizard.tui.screens.base import ReportsWorkerFailures
 from v6wizard.tui.widgets.footer import WizardFooter
 from v6wizard.tui.savings_work import SavingsRead, region_savings
-from v6wizard.tui.widgets.savings_ranking import NAT_SPEND_COLUMN, fill_nat_spend
+from v6wizard.tui.widgets.vpc_list import CHOOSE_COLUMNS, SavingsView, VpcTable, by_functions
 
 if TYPE_CHECKING:
     from v6wizard.tui.app import WizardApp
@@ -61,10 +61,8 @@ class ChooseScreen(ReportsWorkerFailures, Screen[None]):
         yield ContextBar(id="context")
         with VerticalScroll(id="choose-body"):
             yield Label("VPCs in this region (enter picks one)", classes="section-title")
-            table: DataTable[str] = DataTable(id="vpcs", cursor_type="row", zebra_stripes=True)
-            table.add_columns("VPC", "Name", "IPv4", "IPv6", "v6 subnets", "NAT", "Fns")
-            table.add_column("NAT/mo", key=NAT_SPEND_COLUMN)
-            yield table
+            # The VPCs with functions to migrate come first, so enter on the first row is the likely choice.
+            yield VpcTable(CHOOSE_COLUMNS, by_functions, id="vpcs", cursor=True)
             yield Static("Reading the region's VPCs…", id="choose-status", classes="hint")
             with Horizontal(id="picks", classes="-empty"):
                 with Vertical():
@@ -114,21 +112,8 @@ class ChooseScreen(ReportsWorkerFailures, Screen[None]):
 
     def _show_overview(self, overview: RegionOverview) -> None:
         self._overview = overview
-        table = self.query_one("#vpcs", DataTable)
-        table.clear()
-        # The VPCs with functions to migrate come first, so enter on the first row is the likely choice.
-        for vpc in sorted(overview.vpcs, key=lambda v: (-v.function_count, v.name or "~", v.id)):
-            table.add_row(
-                vpc.id,
-                vpc.name or ("(default)" if vpc.is_default else ""),
-                vpc.cidr_block,
-                vpc.ipv6_state,
-                f"{vpc.subnets_with_ipv6}/{vpc.subnet_count}",
-                str(vpc.nat_gateway_count),
-                str(vpc.function_count),
-                "…" if vpc.nat_gateway_count else "-",
-                key=vpc.id,
-            )
+        table = self.query_one("#vpcs", VpcTable)
+        table.show(overview)
         count = len(overview.vpcs)
         self.query_one("#choose-status", Static).update(
             f"{count} VPC{'s' if count != 1 else ''} in {overview.region}." if count else f"No VPCs in {overview.region}."
@@ -143,8 +128,7 @@ class ChooseScreen(ReportsWorkerFailures, Screen[None]):
 
     @on(SavingsRead)
     def _nat_spend_read(self, message: SavingsRead) -> None:
-        if message.report is not None:
-            fill_nat_spend(self.query_one("#vpcs", DataTable), message.report)
+        self.query_one("#vpcs", VpcTable).show_savings(SavingsView(message.report, message.error))
 
     @on(DataTable.RowSelected, "#vpcs")
     def _vpc_chosen(self, event: DataTable.RowSelected) -> None:

@@ -1,5 +1,5 @@
 """Start: what the tool is, the sessions of this account and region that can still be acted on (resume, roll back,
-inspect), the region's VPCs and their IPv6 status, a new migration, dry run."""
+inspect), the region's VPCs with their IPv6 status ranked by what each could save on NAT, a new migration, dry run."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from v6wizard.tui.screens.dialogs import TypedConfirmDialog
 from v6wizard.tui.widgets.context_bar import ContextBar
 from v6wizard.tui.screens.base import ReportsWorkerFailures
 from v6wizard.tui.widgets.footer import WizardFooter
-from v6wizard.tui.widgets.savings_ranking import SavingsRanking
-from v6wizard.tui.widgets.vpc_list import VpcList
+from v6wizard.tui.savings_work import SavingsRead, region_savings
+from v6wizard.tui.widgets.vpc_list import SavingsView, VpcList
 
 if TYPE_CHECKING:
     from v6wizard.core.inventory import RegionOverview
@@ -64,11 +64,11 @@ class StartScreen(ReportsWorkerFailures, Screen[None]):
             yield Label("VPCs in this region", classes="section-title", id="vpcs-title")
             yield Static("Listed once connected.", id="vpcs-note", classes="hint")
             yield VpcList(id="start-vpcs")
+            yield Static("", id="savings-note", classes="hint")
             with Horizontal(id="dry-run-row"):
                 yield Label("Dry run (preview only, nothing is applied)")
                 yield Switch(value=self.app.dry_run, id="dry-run")
             yield Static("", id="journal-note", classes="hint")
-            yield SavingsRanking(id="savings-ranking")
         yield WizardFooter()
 
     def on_mount(self) -> None:
@@ -92,11 +92,12 @@ class StartScreen(ReportsWorkerFailures, Screen[None]):
 
     def connection_changed(self, message: Connected) -> None:
         self._overview = None  # another account or region's VPCs, until the new list arrives
-        self.query_one("#start-vpcs", VpcList).clear()
+        self.query_one("#start-vpcs", VpcList).reset()
         self.query_one("#vpcs-note", Static).update("Reading the region's VPCs…")
+        self.query_one("#savings-note", Static).update("")
         self.show_sessions(message.sessions)
         self.load_overview()
-        self.query_one(SavingsRanking).load()
+        self.load_savings()
         if self._new_when_ready:
             self._new_when_ready = False
             self.action_new_migration()
@@ -104,15 +105,19 @@ class StartScreen(ReportsWorkerFailures, Screen[None]):
     def on_screen_resume(self) -> None:
         """Shown again (back from another screen, a run ended there): read the sessions and VPCs again."""
         if self.app.backend is not None:
-            self.action_reload()
+            self._reload(fresh=False)
 
     def action_reload(self) -> None:
         if self.app.backend is None:
             self.notify("Not connected yet.", severity="warning")
             return
+        self._reload(fresh=True)
+
+    def _reload(self, *, fresh: bool) -> None:
+        """Sessions and VPCs read again; the savings too when asked (f5), else the connection's cached read."""
         self.load_sessions()
         self.load_overview()
-        self.query_one(SavingsRanking).load()
+        self.load_savings(fresh)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="start-sessions")
     def load_sessions(self) -> None:
@@ -126,13 +131,21 @@ class StartScreen(ReportsWorkerFailures, Screen[None]):
         if backend is not None:
             self.post_message(OverviewLoaded(backend.region_overview()))
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group="start-savings")
+    def load_savings(self, fresh: bool = False) -> None:
+        backend = self.app.backend
+        if backend is not None:
+            self.post_message(region_savings(backend, fresh=fresh))
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """The VPC list is a glance, not a task: its failure (often a backend replaced by a reconnect) is a note, not a dialog."""
-        if event.worker.group == "start-overview":
+        """The VPC list and its savings are a glance, not a task: a failure (often a backend replaced by a reconnect) is a note, not a dialog."""
+        if event.worker.group in ("start-overview", "start-savings"):
             # Textual calls each class's handler along the MRO: this stops ReportsWorkerFailures' dialog.
             event.prevent_default()
-            if event.state is WorkerState.ERROR:
+            if event.state is WorkerState.ERROR and event.worker.group == "start-overview":
                 self.query_one("#vpcs-note", Static).update(f"The region's VPCs could not be listed: {event.worker.error}")
+            elif event.state is WorkerState.ERROR:
+                self.show_savings(SavingsView(error=str(event.worker.error)))
 
     @on(SessionsLoaded)
     def _sessions_loaded(self, message: SessionsLoaded) -> None:
@@ -142,16 +155,30 @@ class StartScreen(ReportsWorkerFailures, Screen[None]):
     def _overview_loaded(self, message: OverviewLoaded) -> None:
         self.show_overview(message.overview)
 
+    @on(SavingsRead)
+    def _savings_read(self, message: SavingsRead) -> None:
+        if message.report is not None and message.report.region != self.app.target.region:
+            return  # read for a connection since replaced
+        self.show_savings(SavingsView(message.report, message.error))
+
     def show_overview(self, overview: RegionOverview) -> None:
         if overview.region != self.app.target.region:
             return  # read for a connection since replaced
         self._overview = overview
-        self.query_one("#start-vpcs", VpcList).show(overview)
+        table = self.query_one("#start-vpcs", VpcList)
+        table.show(overview)
         count = len(overview.vpcs)
         dual = sum(1 for vpc in overview.vpcs if vpc.ipv6_state == "dual-stack")
         self.query_one("#vpcs-note", Static).update(
             f"{count} VPC{'s' if count != 1 else ''} in {overview.region}, {dual} dual-stack." if count else f"No VPCs in {overview.region}."
         )
+        self.query_one("#savings-note", Static).update(savings_note(overview.region, table.savings))
+
+    def show_savings(self, savings: SavingsView) -> None:
+        """The savings column filled and the list ranked by it, with the sentence under the list."""
+        table = self.query_one("#start-vpcs", VpcList)
+        table.show_savings(savings)
+        self.query_one("#savings-note", Static).update(savings_note(self.app.target.region, savings))
 
     def show_sessions(self, sessions: list[SessionOverview]) -> None:
         highlighted = self._highlighted()
@@ -243,3 +270,14 @@ class StartScreen(ReportsWorkerFailures, Screen[None]):
 
         self.app.use_plan(message.plan, message.session_id, message.state, inspect=message.then == "inspect")
         self.app.push_screen(PlanScreen(run=message.then if message.then != "inspect" else None))
+
+
+def savings_note(region: str, savings: SavingsView) -> str:
+    """The sentence under the VPC list: how it is ranked, that there is nothing to save, or why it could not be read."""
+    if savings.error:
+        return f"NAT savings could not be read: {savings.error}"
+    if savings.report is None:
+        return "Reading what IPv6 could save on NAT…"
+    if not savings.report.vpcs:
+        return f"No VPC in {region} has a NAT gateway: there is nothing to save on NAT."
+    return f"Ranked by the most IPv6 could take off each VPC's NAT bill (last {savings.report.window_days} days)."

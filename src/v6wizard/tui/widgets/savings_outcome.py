@@ -14,11 +14,15 @@ from v6wizard.tui.savings_work import SavingsRead, session_outcome
 
 
 def outcome_text(outcome: SavingsOutcome) -> Text:
+    """The verdict, then a sparkline of each side's days with the GB a day the verdict compares, or, while it is
+    too early for a rate, the GB read so far (the first and last days are partial, so their mean would mislead)."""
     text = Text("What it did: ", style="bold")
     text.append(outcome.verdict)
-    for label, days in (("before", outcome.before), ("after", outcome.after)):
+    sides = (("before", outcome.before, outcome.before_gb_per_day), ("after", outcome.after, outcome.after_gb_per_day))
+    for label, days, rate in sides:
         if days:
-            text.append(f"\n  {label:<6} {sparkline(days)} {sum(d.gb for d in days) / len(days):,.1f} GB a day", style="dim")
+            figure = f"{rate:,.1f} GB a day" if rate is not None else f"{sum(d.gb for d in days):,.1f} GB in all"
+            text.append(f"\n  {label:<6} {sparkline(days)} {figure}", style="dim")
     return text
 
 
