@@ -32,6 +32,20 @@ def test_help_imports_neither_boto3_nor_textual_nor_pydantic() -> None:
     assert result.stdout.strip().splitlines()[-1] == "HEAVY="
 
 
+FIRST_FRAME_PROBE = """
+import sys
+import v6wizard.cli, v6wizard.aws.target, v6wizard.tui.app
+print("HEAVY=" + ",".join(sorted(m for m in ("boto3", "botocore", "pydantic", "moto") if m in sys.modules)))
+"""
+
+
+def test_the_wizard_s_first_frame_imports_neither_boto3_nor_pydantic() -> None:
+    # What `bench/bench_tui.py` checks before it times the first frame: the app's modules leave
+    # the AWS SDK and the models to the connect worker, so the Start screen paints without them.
+    result = subprocess.run([sys.executable, "-c", FIRST_FRAME_PROBE], capture_output=True, text=True, timeout=60, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "HEAVY="
+
+
 @pytest.fixture(scope="module")
 def installed_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build the wheel and install it, without its dependencies, into a fresh virtualenv.

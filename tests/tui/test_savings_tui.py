@@ -13,7 +13,7 @@ from tui import fixed
 from tui.flows import connect, plan_demo, run_step
 from tui.helpers import SIZE, text_of, wait_for
 from tui.snapshot_app import FixedApp, with_plan
-from v6wizard.core.savings_render import usd
+from v6wizard.core.amounts import usd
 from v6wizard.tui.screens.choose import ChooseScreen
 from v6wizard.tui.screens.plan import PlanScreen
 from v6wizard.tui.screens.summary import SummaryScreen

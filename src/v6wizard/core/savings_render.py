@@ -9,6 +9,7 @@ import textwrap
 
 from pydantic import BaseModel, Field
 
+from v6wizard.core.amounts import gb, usd
 from v6wizard.core.savings import DayGb, SavingsEstimate
 from v6wizard.core.savings_outcome import SavingsOutcome
 
@@ -35,14 +36,6 @@ class RegionSavings(BaseModel):
     region: str
     window_days: int
     vpcs: list[SavingsEstimate] = Field(default_factory=list)
-
-
-def usd(value: float | None) -> str:
-    return "n/a" if value is None else f"${value:,.2f}"
-
-
-def gb(value: float) -> str:
-    return f"{value:,.1f} GB"
 
 
 def sparkline(days: list[DayGb]) -> str:

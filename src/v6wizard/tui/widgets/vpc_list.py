@@ -19,7 +19,7 @@ from rich.cells import cell_len
 from textual import events
 from textual.widgets import DataTable
 
-from v6wizard.core.savings_render import gb, usd
+from v6wizard.core.amounts import gb, usd
 
 if TYPE_CHECKING:
     from v6wizard.core.inventory import RegionOverview, VpcSummary
