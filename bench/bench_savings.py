@@ -30,6 +30,9 @@ from typing import Any
 
 from readme import write_section
 
+BYTE_METRICS = ("BytesInFromSource", "BytesInFromDestination", "BytesOutToDestination", "BytesOutToSource")
+"""What the reader asks for of each gateway (v6wizard.aws.savings_metrics.QUERY_PREFIXES), seeded alike."""
+
 SECTION = "## Savings"
 NOW = datetime.now(timezone.utc).replace(minute=30, second=0, microsecond=0)
 
@@ -58,7 +61,7 @@ def seed(access: Any, vpcs: int, nats: int, days: int) -> list[str]:
     datums = [
         {"MetricName": name, "Dimensions": [{"Name": "NatGatewayId", "Value": nat}],
          "Timestamp": end - timedelta(hours=h + 1) + timedelta(minutes=5), "Value": float(1_000_000 * (1 + i % 7) * (1 + h % 24)), "Unit": "Bytes"}
-        for i, nat in enumerate(nat_ids) for h in range(days * 24) for name in ("BytesInFromSource", "BytesInFromDestination")
+        for i, nat in enumerate(nat_ids) for h in range(days * 24) for name in BYTE_METRICS
     ]
     b.in_parallel(lambda chunk: cloudwatch.put_metric_data(Namespace="AWS/NATGateway", MetricData=chunk),
                   [datums[i : i + 1000] for i in range(0, len(datums), 1000)])
@@ -103,7 +106,7 @@ def minimum_calls(vpcs: int, nats: int, days: int) -> dict[str, int]:
         "DescribeSubnets": max(1, math.ceil(subnets / PAGE_SIZES["DescribeSubnets"])),
         "DescribeRouteTables": max(1, math.ceil(tables / PAGE_SIZES["DescribeRouteTables"])),
         "DescribeAddresses": max(1, math.ceil(vpcs * nats / 200)),
-        "GetMetricData": metric_calls(vpcs * nats * 2, days * 24),
+        "GetMetricData": metric_calls(vpcs * nats * len(BYTE_METRICS), days * 24),
     }
 
 
@@ -157,7 +160,7 @@ def main() -> None:
         f"{date.today()}; moto behind the strictness layer, {args.latency * 1000:.0f} ms added to every request.",
         "",
         f"A region of {args.vpcs} VPCs with {args.nats} NAT gateways each, {args.days} days of hourly byte metrics "
-        f"({args.vpcs * args.nats * 2} GetMetricData queries of {args.days * 24} datapoints). Seeding took {seed_s:.1f} s. "
+        f"({args.vpcs * args.nats * len(BYTE_METRICS)} GetMetricData queries of {args.days * 24} datapoints). Seeding took {seed_s:.1f} s. "
         "What `v6wizard savings` without --vpc-id reads:",
         "",
         "| operation | calls | minimum on AWS |", "|---|---:|---:|",
@@ -174,7 +177,7 @@ def main() -> None:
         "",
         "GetMetricData carries at most 500 queries and returns at most 100,800 datapoints a page, and a page never "
         "carries two requests' datapoints; the reader cuts its queries into the batches that take the fewest calls in "
-        "all (`aws/savings_metrics.py` `batch_plan`; 300 queries of 336 hourly points is exactly one page; "
+        "all (`aws/savings_metrics.py` `batch_plan`; each gateway has four byte metrics, and 600 queries of 336 hourly points are exactly two pages: two calls of 300; "
         "tests/savings/test_metric_batches.py checks every size against a brute-force count). The emulator pages and refuses as AWS does "
         "(`emulator/cloudwatch_metric_data.py`); moto alone answers any number of queries in one page. "
         "moto answers each describe in one page whatever `MaxResults` says, so where AWS needs more pages "

@@ -70,28 +70,34 @@ def session_outcome(access: AwsAccess, journal: Any, session_id: str, *, days: i
                     now: datetime | None = None, cancel: threading.Event | None = None) -> SavingsOutcome:
     """What the session's migration did to its VPC's NAT processing, from the last `days` days of metrics."""
     from v6wizard.aws.discovery import discover
-    from v6wizard.aws.savings_metrics import read_nat_bytes
-    from v6wizard.aws.savings_reads import window
-
     from v6wizard.aws.errors import translate
+    from v6wizard.aws.savings_reads import window
 
     info, plan = journal.session(session_id), journal.plan(session_id)
     first, finished = session_times(plan, journal.entries(session_id))
-    now = now or datetime.now(timezone.utc)
-    start, end = window(days, now)
+    start, end = window(days, now or datetime.now(timezone.utc))
     inventory = discover(access, info.vpc_id, cancel=cancel)
     try:
-        hourly = read_nat_bytes(access.client("cloudwatch"), [n.id for n in inventory.nat_gateways], start, end, cancel=cancel)
+        return outcome_from_metrics(access.client("cloudwatch"), [n.id for n in inventory.nat_gateways], session_id=session_id,
+                                    vpc_id=info.vpc_id, region=info.region, first=first, finished=finished,
+                                    start=start, end=end, prices=prices, cancel=cancel)
     except Exception as exc:  # noqa: BLE001 - every failure becomes one user sentence
         raise translate(exc, access.target, doing=f"reading the NAT metrics of {info.vpc_id}") from None
-    merged: dict[datetime, float] = {}
-    for points in hourly.values():
-        for point in points:
-            merged[point.at] = merged.get(point.at, 0.0) + point.bytes
+
+
+def outcome_from_metrics(cloudwatch: Any, nat_ids: list[str], *, session_id: str, vpc_id: str, region: str,
+                         first: datetime | None, finished: datetime | None, start: datetime, end: datetime,
+                         prices: Prices | None, cancel: threading.Event | None = None) -> SavingsOutcome:
+    """Read the VPC's NAT gateways' processed bytes per hour (all gateways together) and compare before with after."""
+    from v6wizard.aws.savings_metrics import read_nat_bytes
     from v6wizard.core.savings import HourlyBytes
 
+    merged: dict[datetime, float] = {}
+    for points in read_nat_bytes(cloudwatch, nat_ids, start, end, cancel=cancel).processed.values():
+        for point in points:
+            merged[point.at] = merged.get(point.at, 0.0) + point.bytes
     return what_it_did(
-        session_id=session_id, vpc_id=info.vpc_id, region=info.region,
+        session_id=session_id, vpc_id=vpc_id, region=region,
         hours=[HourlyBytes(at=at, bytes=b) for at, b in sorted(merged.items())],
         window_start=start, now=end, first_applied_at=first, cutover_finished_at=finished, prices=prices,
     )

@@ -243,3 +243,12 @@ def test_the_text_chart_stays_within_60_bars_and_its_bars_add_up(days: int, per_
     assert chart.strip().startswith("Daily GB" if per_bar == 1 else f"GB per {per_bar} days")
     assert max(len(line) for line in text.splitlines()) <= 160
     assert f"`{drawn}`" in render_markdown(report)
+
+
+def test_what_it_did_never_asks_to_wait_more_than_a_day() -> None:
+    # The read ends at the start of the current hour, so a cutover that ended a quarter of an
+    # hour ago lies past it: the wait is a day at most, not "25 hours".
+    now = START + timedelta(days=8)
+    outcome = what_it_did(session_id="s", vpc_id="vpc-1", region="us-east-1", hours=hours(24 * 8, 1e9), window_start=START,
+                          now=now, first_applied_at=now - timedelta(hours=2), cutover_finished_at=now + timedelta(minutes=30), prices=US_EAST_1)
+    assert outcome.too_early and "ask again in 24 hours" in outcome.verdict

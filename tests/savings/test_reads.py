@@ -29,6 +29,7 @@ def test_metrics_put_are_read_back_into_exact_gb_and_dollars(access, recorder, e
     nat = report.nat_gateways[0]
     # 48 h x 3e9 bytes = 144 GB in 2 days -> 144 / 2 x 30.4 = 2,188.8 GB a month.
     assert nat.processed_gb == pytest.approx(144.0)
+    assert nat.forwarded_gb == pytest.approx(480.0)  # 48 h x 10e9 bytes of the Out pair, reported and not billed
     assert nat.monthly_gb == pytest.approx(2188.8)
     assert nat.monthly is not None and nat.public_ips == 1
     assert nat.monthly.processing_usd == pytest.approx(98.496)   # 2,188.8 x $0.045
@@ -174,8 +175,8 @@ def test_a_flow_log_query_that_does_not_finish_is_stopped_and_the_range_falls_ba
 
 
 @pytest.mark.parametrize(("max_queries", "max_points", "calls"), [
-    (500, 50, 3),   # 144 datapoints in pages of 50: three calls, NextToken followed where a batch spans pages
-    (4, 1000, 2),   # 4 queries a call at most (the emulator refuses a fifth): two calls
+    (500, 50, 6),   # 288 datapoints (12 queries of 24) in pages of 50: six calls, NextToken followed where a batch spans pages
+    (4, 1000, 3),   # 4 queries a call at most (the emulator refuses a fifth): three calls for 12
 ])
 def test_get_metric_data_calls_equal_the_minimum_and_every_page_is_read(access, recorder, emulator, monkeypatch,
                                                                         max_queries: int, max_points: int, calls: int) -> None:
@@ -189,11 +190,15 @@ def test_get_metric_data_calls_equal_the_minimum_and_every_page_is_read(access, 
     vpc = build_vpc(access, [1, 1, 1])
     start, end = window(1, NOW)
     for index, nat_id in enumerate(vpc.nat_ids):
-        put_nat_metrics(access, nat_id, end, 24, {"BytesInFromSource": (index + 1) * 1e9, "BytesInFromDestination": 0.5e9})
+        put_nat_metrics(access, nat_id, end, 24, {"BytesInFromSource": (index + 1) * 1e9, "BytesInFromDestination": 0.5e9,
+                                                  "BytesOutToDestination": (index + 1) * 1e9, "BytesOutToSource": 0.25e9})
     recorder.operations.clear()
-    hourly = savings_metrics.read_nat_bytes(access.client("cloudwatch"), vpc.nat_ids, start, end)
-    assert savings_metrics.minimum_calls(6, 24) == calls
+    read = savings_metrics.read_nat_bytes(access.client("cloudwatch"), vpc.nat_ids, start, end)
+    hourly = read.processed
+    assert savings_metrics.minimum_calls(12, 24) == calls  # four byte metrics for each of the three gateways
     assert recorder.operations.count("GetMetricData") == calls
     # By hand: gateway n processed (n + 1.5) GB in each of the 24 hours.
     for index, nat_id in enumerate(vpc.nat_ids):
         assert [p.bytes for p in hourly[nat_id]] == [pytest.approx((index + 1.5) * 1e9)] * 24
+        # ...and sent on (index + 1.25) GB of it each hour: a quarter GB an hour dropped.
+        assert read.forwarded[nat_id] == pytest.approx(24 * (index + 1.25) * 1e9)

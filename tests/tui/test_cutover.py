@@ -85,7 +85,7 @@ async def test_full_demo_migration_through_cutover(build_app, demo, access) -> N
         assert f"v6wizard rollback {app.session_id} --yes" in str(app.screen.query_one("#summary-howto").content)
         outcome = app.screen.query_one(SavingsOutcomePanel)
         await wait_for(pilot, lambda: outcome.outcome is not None, what="what it did")
-        assert "What it did: Too early to tell: the cutover finished less than 24 hours ago" in text_of(outcome)
+        assert "What it did: Too early to tell: fewer than 24 whole hours of NAT metrics since the cutover finished (ask again in 24 hours)" in text_of(outcome)
     assert dual_stack_functions(access, demo.function_names) == demo.function_names
     for name in demo.function_names:
         alias = alias_of(access, name)

@@ -3,8 +3,10 @@
 One GetMetricData call carries at most 500 queries and returns at most 100,800
 datapoints (more come on the next page, through NextToken)
 (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html).
-Each gateway needs two queries (`BytesInFromSource` and `BytesInFromDestination`,
-Sum, 1-hour period), each up to one datapoint per hour of the window. A batch of
+Each gateway needs four queries, one per byte metric (Sum, 1-hour period), each up to
+one datapoint per hour of the window: `BytesInFromSource` and `BytesInFromDestination`
+are what AWS bills processing on, and `BytesOutToDestination` and `BytesOutToSource`
+what the gateway sent on again (the difference is what it dropped). A batch of
 queries costs one call per page of its datapoints, and a page never carries another
 batch's, so the queries are cut into the batches that take the fewest calls in all
 (`batch_plan`); that number is `minimum_calls`.
@@ -15,6 +17,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -24,6 +27,10 @@ from v6wizard.core.savings import HourlyBytes
 NAMESPACE = "AWS/NATGateway"
 BILLED_METRICS = ("BytesInFromSource", "BytesInFromDestination")
 """The two metrics AWS bills NAT data processing on (see core.savings)."""
+FORWARDED_METRICS = ("BytesOutToDestination", "BytesOutToSource")
+"""The same bytes leaving the gateway again, less any it dropped; never billed a second time."""
+QUERY_PREFIXES = {"s": BILLED_METRICS[0], "d": BILLED_METRICS[1], "o": FORWARDED_METRICS[0], "r": FORWARDED_METRICS[1]}
+"""Query id prefix (ids must start with a lower-case letter) -> metric; `s` and `d` are the billed pair."""
 PERIOD = 3600
 MAX_QUERIES = 500
 MAX_DATAPOINTS = 100_800
@@ -72,10 +79,10 @@ def minimum_calls(queries: int, points_per_query: int) -> int:
 
 
 def nat_queries(nat_ids: Sequence[str]) -> list[dict[str, Any]]:
-    """Two queries per gateway, ids `s<n>` and `d<n>` (ids must start with a lower-case letter)."""
+    """Four queries per gateway, ids `<prefix><n>` (see QUERY_PREFIXES)."""
     queries = []
     for index, nat_id in enumerate(nat_ids):
-        for prefix, name in zip(("s", "d"), BILLED_METRICS):
+        for prefix, name in QUERY_PREFIXES.items():
             queries.append(
                 {
                     "Id": f"{prefix}{index}",
@@ -90,6 +97,16 @@ def nat_queries(nat_ids: Sequence[str]) -> list[dict[str, Any]]:
     return queries
 
 
+@dataclass(frozen=True)
+class NatBytes:
+    """What the gateways' byte metrics said over the window."""
+
+    processed: dict[str, list[HourlyBytes]]
+    """Per gateway, its processed (billed) bytes per hour; hours without data are absent."""
+    forwarded: dict[str, float]
+    """Per gateway, the bytes it sent on over the whole window."""
+
+
 def read_nat_bytes(
     cloudwatch: Any,
     nat_ids: Sequence[str],
@@ -97,11 +114,12 @@ def read_nat_bytes(
     end: datetime,
     *,
     cancel: threading.Event | None = None,
-) -> dict[str, list[HourlyBytes]]:
-    """Processed bytes of each gateway per hour between start and end (hours without data are absent)."""
+) -> NatBytes:
+    """Each gateway's four byte metrics between start and end: processed bytes per hour, forwarded bytes in all."""
     nat_ids = list(nat_ids)
     queries = nat_queries(nat_ids)
     per_hour: dict[str, dict[datetime, float]] = {nat_id: {} for nat_id in nat_ids}
+    forwarded: dict[str, float] = dict.fromkeys(nat_ids, 0.0)
     offset = 0
     for size, _ in batch_plan(len(queries), window_hours(start, end)):
         batch = queries[offset : offset + size]
@@ -115,6 +133,9 @@ def read_nat_bytes(
             answer = cloudwatch.get_metric_data(**kwargs)
             for result in answer.get("MetricDataResults", []):
                 nat_id = nat_ids[int(result["Id"][1:])]
+                if QUERY_PREFIXES[result["Id"][0]] in FORWARDED_METRICS:
+                    forwarded[nat_id] += sum(float(v) for v in result.get("Values", []))
+                    continue
                 hours = per_hour[nat_id]
                 for at, value in zip(result.get("Timestamps", []), result.get("Values", [])):
                     at = at.astimezone(timezone.utc) if at.tzinfo else at.replace(tzinfo=timezone.utc)
@@ -122,4 +143,5 @@ def read_nat_bytes(
             token = answer.get("NextToken")
             if not token:
                 break
-    return {nat_id: [HourlyBytes(at=at, bytes=value) for at, value in sorted(hours.items())] for nat_id, hours in per_hour.items()}
+    processed = {nat_id: [HourlyBytes(at=at, bytes=value) for at, value in sorted(hours.items())] for nat_id, hours in per_hour.items()}
+    return NatBytes(processed=processed, forwarded=forwarded)

@@ -121,7 +121,8 @@ def _vpc(access: AwsAccess, inventory: Inventory, days: int, prices: Prices | No
         by_nat = {i.nat_id: i for i in interfaces}
         readings = [
             NatReading(nat_id=nat_id, public_ips=ips.get(nat_id, 0),
-                       network_interface_ids=by_nat[nat_id].interface_ids if nat_id in by_nat else [], hours=hourly.get(nat_id, []))
+                       network_interface_ids=by_nat[nat_id].interface_ids if nat_id in by_nat else [],
+                       hours=hourly.processed.get(nat_id, []), forwarded_bytes=hourly.forwarded.get(nat_id, 0.0))
             for nat_id in nat_ids
         ]
     return estimate_savings(
@@ -164,7 +165,8 @@ def _region(access: AwsAccess, days: int, prices: Prices | None, now: datetime |
         nats = [i for i in items if i["VpcId"] == vpc_id]
         readings = SavingsReadings(
             window_start=start, window_end=end,
-            nats=[NatReading(nat_id=i["NatGatewayId"], public_ips=ips.get(i["NatGatewayId"], 0), hours=hourly.get(i["NatGatewayId"], []))
+            nats=[NatReading(nat_id=i["NatGatewayId"], public_ips=ips.get(i["NatGatewayId"], 0), hours=hourly.processed.get(i["NatGatewayId"], []),
+                             forwarded_bytes=hourly.forwarded.get(i["NatGatewayId"], 0.0))
                   for i in nats],
         )
         reports.append(estimate_savings(

@@ -98,9 +98,12 @@ def price_for(
     return row.model_copy(update={**overrides, "source": source, "as_of": row.as_of or "given"})
 
 
-def unknown_region_sentence(region: str) -> str:
-    """What the report says instead of a cost when the region has no row."""
+def unknown_region_sentence(region: str, *, flags: bool = True) -> str:
+    """What the report says instead of a cost when the region has no row; `flags=False` for the TUI, which takes none."""
+    head = f"No NAT gateway prices are on file for {region}, so this estimate is in GB only"
+    if not flags:
+        return f"{head}; `v6wizard savings` takes your prices to show the cost."
     return (
-        f"No NAT gateway prices are on file for {region}, so this estimate is in GB only; "
-        "give --nat-hour-price, --nat-gb-price and --ipv4-hour-price (USD) to see the cost."
+        f"{head}; give --nat-hour-price and --nat-gb-price (USD) to see the cost, and --ipv4-hour-price "
+        f"if a public IPv4 address costs other than {IPV4_HOUR_USD} USD an hour there."
     )

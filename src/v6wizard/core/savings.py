@@ -7,7 +7,8 @@ hourly processed bytes, and optionally a flow-log split) and the route tables.
   AWS bills data processing on the bytes the gateway receives from either side
   (https://docs.aws.amazon.com/vpc/latest/userguide/metrics-dimensions-nat-gateway.html,
   https://aws.amazon.com/vpc/pricing/). The two `BytesOut...` metrics are the same
-  bytes leaving again and are not billed a second time.
+  bytes leaving again and are not billed a second time; they are reported as what each
+  gateway forwarded (processed less forwarded is what it dropped).
 - GB is 10^9 bytes, as AWS bills. A month is 730 hours, or 30.4 days of traffic.
 - Only the processing charge of traffic the migration moves to the egress-only gateway
   can go; the hourly and public IPv4 charges stay as long as the NAT gateway does, and
@@ -67,6 +68,8 @@ class NatReading(Model):
     """Public IPv4 addresses the gateway holds (DescribeAddresses / NatGatewayAddresses)."""
     network_interface_ids: list[str] = Field(default_factory=list)
     hours: list[HourlyBytes] = Field(default_factory=list)
+    forwarded_bytes: float = 0.0
+    """BytesOutToDestination + BytesOutToSource over the window."""
 
 
 class FlowSplit(Model):
@@ -127,6 +130,8 @@ class NatGatewaySavings(Model):
     id: str
     processed_gb: float
     """GB processed over the window."""
+    forwarded_gb: float = 0.0
+    """GB it sent on again over the window (its two BytesOut metrics); processed_gb less this is what it dropped."""
     monthly_gb: float
     """processed_gb scaled to a month (÷ window days × 30.4)."""
     monthly: MonthlyCost | None = None
@@ -262,6 +267,7 @@ def estimate_savings(
             NatGatewaySavings(
                 id=nat.id,
                 processed_gb=processed,
+                forwarded_gb=reading.forwarded_bytes / GB,
                 monthly_gb=per_month,
                 monthly=monthly_cost(per_month, reading.public_ips, prices) if prices is not None else None,
                 public_ips=reading.public_ips,

@@ -97,7 +97,8 @@ def what_it_did(
     after = [p for p in hours if after_start <= p.at and p.at + HOUR <= now]
     after_days = _per_day(after, after_start, now, from_end=False)
     if now - after_start < MIN_AFTER:
-        left = MIN_AFTER - (now - after_start)
+        # `now` is floored to the hour and the cutover's end rounded up, so the gap can read past a day; it is never more.
+        left = min(MIN_AFTER, MIN_AFTER - (now - after_start))
         return SavingsOutcome(
             **base, before=before_days, after=after_days,
             verdict=f"Too early to tell: fewer than 24 whole hours of NAT metrics since the cutover finished (ask again in {_hours(left)}).",

@@ -105,7 +105,8 @@ def render_text(report: SavingsEstimate) -> str:
     lines += [textwrap.fill(line, WIDTH, initial_indent="  ", subsequent_indent="    ", break_on_hyphens=False, break_long_words=False) for line in summary_lines(report)]
     if report.prices:
         p = report.prices
-        lines.append(f"  Prices: NAT ${p.nat_hour_usd:g}/h, ${p.nat_gb_usd:g}/GB, public IPv4 ${p.ipv4_hour_usd:g}/h ({p.source}, {p.as_of})")
+        lines.append(textwrap.fill(f"Prices: NAT ${p.nat_hour_usd:g}/h, ${p.nat_gb_usd:g}/GB, public IPv4 ${p.ipv4_hour_usd:g}/h ({p.source}, {p.as_of})",
+                                   WIDTH, initial_indent="  ", subsequent_indent="    ", break_on_hyphens=False, break_long_words=False))
     for nat in report.nat_gateways:
         lines += ["", f"  {nat.id}: {gb(nat.processed_gb)} in {report.window_days} days, {gb(nat.monthly_gb)} a month"]
         if nat.monthly:

@@ -1,7 +1,7 @@
 """The demo's NAT traffic history: 14 days of hourly byte metrics and VPC flow logs.
 
 `seed.put_demo_metrics` puts the last day of NAT metrics; this adds the 13 days before
-it with the same daily curve (the two billed metrics), so the savings report has a full default window. The
+it with the same daily curve (all four byte metrics), so the savings report has a full default window. The
 VPC also gets a flow log to CloudWatch Logs whose records match those bytes: each
 gateway's traffic comes from the functions in the private subnet it serves, plus a
 sixth from a shared-services range (100.64.0.0/16, over a transit gateway) that no
@@ -35,12 +35,7 @@ def seed_savings(access: AwsAccess, vpc_id: str, nat_ids: list[str], end: dateti
 
     cloudwatch = access.client("cloudwatch")
     older_end = end - timedelta(hours=24)
-    # Only the two billed metrics for the older days: nothing reads the others that far back,
-    # and each datum costs the emulator time on every demo start.
-    datums = [
-        weekly(d) for i, nat_id in enumerate(nat_ids) for d in nat_datums(nat_id, i, older_end, hours=(DAYS - 1) * 24)
-        if d["MetricName"] in BILLED
-    ]
+    datums = [weekly(d) for i, nat_id in enumerate(nat_ids) for d in nat_datums(nat_id, i, older_end, hours=(DAYS - 1) * 24)]
     b.in_parallel(
         lambda chunk: cloudwatch.put_metric_data(Namespace="AWS/NATGateway", MetricData=chunk),
         [datums[i : i + METRIC_BATCH] for i in range(0, len(datums), METRIC_BATCH)],

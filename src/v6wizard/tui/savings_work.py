@@ -70,28 +70,20 @@ def session_outcome(backend: Any, session_id: str) -> SavingsRead:
     """What the session did to its VPC's NAT processing (discovery runs in the helper process)."""
     from datetime import datetime, timezone
 
-    from v6wizard.aws.savings_metrics import read_nat_bytes
     from v6wizard.aws.savings_reads import window
-    from v6wizard.core.savings import HourlyBytes
-    from v6wizard.core.savings_outcome import what_it_did
-    from v6wizard.savings_flow import session_times
+    from v6wizard.savings_flow import outcome_from_metrics, session_times
 
     try:
         plan = backend.session_plan(session_id)
         first, finished = session_times(plan, backend.session_entries(session_id))
         start, end = window(DAYS, datetime.now(timezone.utc))
         inventory = backend.discover(plan.vpc_id)
-        hourly = read_nat_bytes(backend.access.client("cloudwatch"), [n.id for n in inventory.nat_gateways], start, end, cancel=backend.cancel)
+        return SavingsRead(outcome_from_metrics(
+            backend.access.client("cloudwatch"), [n.id for n in inventory.nat_gateways], session_id=session_id,
+            vpc_id=plan.vpc_id, region=plan.region, first=first, finished=finished, start=start, end=end,
+            prices=_prices(plan.region), cancel=backend.cancel,
+        ))
     except Exception as exc:  # noqa: BLE001 - every failure becomes the panel's one sentence
         from v6wizard.aws.errors import translate
 
         return SavingsRead(None, str(translate(exc, backend.access.target, doing="reading the NAT metrics")))
-    merged: dict[datetime, float] = {}
-    for points in hourly.values():
-        for point in points:
-            merged[point.at] = merged.get(point.at, 0.0) + point.bytes
-    return SavingsRead(what_it_did(
-        session_id=session_id, vpc_id=plan.vpc_id, region=plan.region,
-        hours=[HourlyBytes(at=at, bytes=b) for at, b in sorted(merged.items())],
-        window_start=start, now=end, first_applied_at=first, cutover_finished_at=finished, prices=_prices(plan.region),
-    ))

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual import on, work
 from textual.widgets import Static
 
+from v6wizard.core.prices import unknown_region_sentence
 from v6wizard.core.savings import SavingsEstimate
 from v6wizard.core.savings_render import movable_line, now_line, sparkline
 from v6wizard.tui.savings_work import SavingsRead, plan_savings
@@ -33,7 +34,7 @@ def panel_text(report: SavingsEstimate) -> Text:
     services = ", ".join(report.ipv4_only_services) if report.ipv4_only_services else "many AWS services"
     text.append(f"NAT stays: {services} are IPv4-only; hourly and IPv4 charges remain.\n", style="dim")
     if report.price_note:
-        text.append(report.price_note + "\n", style="yellow")
+        text.append(unknown_region_sentence(report.region, flags=False) + "\n", style="yellow")
     days = report.daily_processed_gb
     if days:
         top = max(d.gb for d in days)
