@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from textual.pilot import Pilot
+
+from tui import fixed
+from tui.helpers import wait_for
 from v6wizard.aws.session import AwsTarget
 from v6wizard.tui.app import WizardApp
 from v6wizard.tui.messages import Connected
-
-from tui import fixed
+from v6wizard.tui.screens.choose import ChooseScreen
 
 JOURNAL = "/home/operator/.local/state/v6wizard/journal.sqlite3"
 
@@ -26,3 +29,20 @@ def with_plan(app: FixedApp, *, session: bool = False, statuses: dict[str, str] 
     app.use_plan(fixed.plan(), fixed.SESSION if session else None)
     app.statuses.update(statuses or {})
     return app
+
+
+async def connected(pilot: Pilot) -> None:
+    """The fixed connection has arrived (the context line and journal path are known)."""
+    await wait_for(pilot, lambda: pilot.app.identity is not None, what="the fixed connection")
+
+
+async def choosing(pilot: Pilot) -> None:
+    """The Choose screen with the fixed VPCs, prod-main's inventory, and the region's NAT spend read."""
+    from v6wizard.tui.savings_work import SavingsRead
+
+    await connected(pilot)
+    await pilot.app.push_screen(ChooseScreen(overview=fixed.overview(), inventory=fixed.inventory()))
+    screen = pilot.app.screen
+    screen.post_message(SavingsRead(fixed.region_savings()))
+    await wait_for(pilot, lambda: screen.query_one("#vpcs").savings.arrived, what="the NAT spend column")
+    await pilot.pause()

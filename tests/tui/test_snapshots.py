@@ -9,9 +9,8 @@ from textual.pilot import Pilot
 
 from tui import fixed
 from tui.helpers import wait_for
-from tui.snapshot_app import FixedApp, with_plan
+from tui.snapshot_app import FixedApp, choosing, connected, with_plan
 from v6wizard.engine.events import EngineEvent
-from v6wizard.tui.screens.choose import ChooseScreen
 from v6wizard.tui.screens.cutover import CutoverScreen
 from v6wizard.tui.screens.dialogs import ErrorDialog
 from v6wizard.tui.screens.plan import PlanScreen
@@ -19,11 +18,6 @@ from v6wizard.tui.screens.step import StepScreen
 from v6wizard.tui.screens.summary import SummaryScreen
 
 SIZE = (100, 32)
-
-
-async def connected(pilot: Pilot) -> None:
-    """The fixed connection has arrived (the context line and journal path are known)."""
-    await wait_for(pilot, lambda: pilot.app.identity is not None, what="the fixed connection")
 
 
 async def connected_with_vpcs(pilot: Pilot, *, savings: bool = True) -> None:
@@ -47,18 +41,6 @@ async def connected_with_vpcs(pilot: Pilot, *, savings: bool = True) -> None:
 
 async def connected_with_vpcs_still_reading_savings(pilot: Pilot) -> None:
     await connected_with_vpcs(pilot, savings=False)
-
-
-async def choosing(pilot: Pilot) -> None:
-    """The Choose screen with the fixed VPCs, prod-main's inventory, and the region's NAT spend read."""
-    from v6wizard.tui.savings_work import SavingsRead
-
-    await connected(pilot)
-    await pilot.app.push_screen(ChooseScreen(overview=fixed.overview(), inventory=fixed.inventory()))
-    screen = pilot.app.screen
-    screen.post_message(SavingsRead(fixed.region_savings()))
-    await wait_for(pilot, lambda: screen.query_one("#vpcs").savings.arrived, what="the NAT spend column")
-    await pilot.pause()
 
 
 def test_start_with_an_interrupted_session(snap_compare) -> None:

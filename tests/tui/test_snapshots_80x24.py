@@ -9,7 +9,7 @@ from textual.pilot import Pilot
 
 from tui import fixed
 from tui.helpers import wait_for
-from tui.snapshot_app import FixedApp, with_plan
+from tui.snapshot_app import FixedApp, choosing, connected, with_plan
 from v6wizard.tui.screens.choose import ChooseScreen
 from v6wizard.tui.screens.dialogs import ConfirmDialog, ErrorDialog, MfaDialog
 from v6wizard.tui.screens.plan import PlanScreen
@@ -17,10 +17,6 @@ from v6wizard.tui.screens.step import StepScreen
 from v6wizard.tui.screens.summary import SummaryScreen
 
 SMALL = (80, 24)
-
-
-async def connected(pilot: Pilot) -> None:
-    await wait_for(pilot, lambda: pilot.app.identity is not None, what="the fixed connection")
 
 
 async def on_plan(pilot: Pilot, **kwargs: object) -> None:
@@ -178,17 +174,7 @@ def test_choose_vpc_table_fits_80_columns(snap_compare) -> None:
     $…, staging -): VPC, Name, IPv6 (IPv4 only; partly 1/2), NAT, Fns, NAT/mo; the IPv4 CIDR column is left
     out at this width."""
 
-    async def show(pilot: Pilot) -> None:
-        from v6wizard.tui.savings_work import SavingsRead
-
-        await connected(pilot)
-        await pilot.app.push_screen(ChooseScreen(overview=fixed.overview(), inventory=fixed.inventory()))
-        screen = pilot.app.screen
-        screen.post_message(SavingsRead(fixed.region_savings()))
-        await wait_for(pilot, lambda: screen.query_one("#vpcs").savings.arrived, what="the NAT spend column")
-        await pilot.pause()
-
-    assert snap_compare(FixedApp(), terminal_size=SMALL, run_before=show)
+    assert snap_compare(FixedApp(), terminal_size=SMALL, run_before=choosing)
 
 
 def test_choose_ticks_without_colour(snap_compare) -> None:
