@@ -41,7 +41,6 @@ import math
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -50,6 +49,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from child_process import LineChild
 from plan_steps import longest_chain, steps_of
 from readme import write_section
 
@@ -191,33 +191,18 @@ def _bare_subnet_calls(access: Any, emulator: "_ChildEmulator", vpc_id: str, slo
     return associating, disassociating
 
 
-class _ChildEmulator:
+class _ChildEmulator(LineChild):
     """The emulator in a child process; `latency` is set through its stdin."""
 
     def __init__(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, __file__, "--child"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-        )
-        assert self.process.stdout is not None
-        self.endpoint = self.process.stdout.readline().strip()
+        super().__init__(__file__)
 
     def set_latency(self, seconds: float) -> None:
-        self._ask(f"{seconds}")  # answered once the latency is in force
+        self.ask(f"{seconds}")  # answered once the latency is in force
 
     def cpu_seconds(self) -> float:
         """CPU time the emulator's process has used so far."""
-        return float(self._ask("cpu"))
-
-    def _ask(self, line: str) -> str:
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.write(f"{line}\n")
-        self.process.stdin.flush()
-        return self.process.stdout.readline().strip()
-
-    def stop(self) -> None:
-        assert self.process.stdin is not None
-        self.process.stdin.close()
-        self.process.wait(timeout=60)
+        return float(self.ask("cpu"))
 
 
 def _serve() -> None:

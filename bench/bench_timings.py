@@ -38,13 +38,13 @@ import math
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from child_process import LineChild
 from plan_steps import longest_chain, steps_of
 
 SECTION = "## Apply and rollback on AWS's timings"
@@ -83,25 +83,12 @@ LAMBDA_CONTROL = (15.0, 15.0)
 """AWS's (bucket, refill per second), as in v6wizard.emulator.throttling."""
 
 
-class ChildEmulator:
+class ChildEmulator(LineChild):
     """The emulator in a child process, with the timing model in its environment; commands on stdin."""
 
     def __init__(self, associating: float, update: float) -> None:
-        env = {**os.environ, "V6WIZARD_EMULATOR_ASSOCIATING_SECONDS": str(associating), "V6WIZARD_EMULATOR_UPDATE_SECONDS": str(update)}
-        self.process = subprocess.Popen([sys.executable, __file__, "--child"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
-        assert self.process.stdout is not None
-        self.endpoint = self.process.stdout.readline().strip()
-
-    def ask(self, line: str) -> str:
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.write(f"{line}\n")
-        self.process.stdin.flush()
-        return self.process.stdout.readline().strip()
-
-    def stop(self) -> None:
-        assert self.process.stdin is not None
-        self.process.stdin.close()
-        self.process.wait(timeout=60)
+        super().__init__(__file__, {**os.environ, "V6WIZARD_EMULATOR_ASSOCIATING_SECONDS": str(associating),
+                                    "V6WIZARD_EMULATOR_UPDATE_SECONDS": str(update)})
 
 
 def _serve() -> None:

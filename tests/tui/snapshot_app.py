@@ -46,3 +46,13 @@ async def choosing(pilot: Pilot) -> None:
     screen.post_message(SavingsRead(fixed.region_savings()))
     await wait_for(pilot, lambda: screen.query_one("#vpcs").savings.arrived, what="the NAT spend column")
     await pilot.pause()
+
+
+async def mfa_prompt(pilot: Pilot) -> None:
+    """The MFA dialog botocore's assume-role prompt opens, six digits typed."""
+    from v6wizard.tui.screens.dialogs import MfaDialog
+
+    await connected(pilot)
+    await pilot.app.push_screen(MfaDialog("Enter MFA code for arn:aws:iam::123456789012:mfa/operator: "))
+    await pilot.press(*"123456")
+    await pilot.pause()

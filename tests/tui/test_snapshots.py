@@ -9,7 +9,7 @@ from textual.pilot import Pilot
 
 from tui import fixed
 from tui.helpers import wait_for
-from tui.snapshot_app import FixedApp, choosing, connected, with_plan
+from tui.snapshot_app import FixedApp, choosing, connected, mfa_prompt, with_plan
 from v6wizard.engine.events import EngineEvent
 from v6wizard.tui.screens.cutover import CutoverScreen
 from v6wizard.tui.screens.dialogs import ErrorDialog
@@ -218,15 +218,7 @@ def test_connect_profile_and_region(snap_compare) -> None:
 
 def test_mfa_prompt(snap_compare) -> None:
     """The MFA dialog botocore's assume-role prompt opens: the profile's prompt text and a masked code input."""
-    from v6wizard.tui.screens.dialogs import MfaDialog
-
-    async def show(pilot: Pilot) -> None:
-        await connected(pilot)
-        await pilot.app.push_screen(MfaDialog("Enter MFA code for arn:aws:iam::123456789012:mfa/operator: "))
-        await pilot.press(*"123456")
-        await pilot.pause()
-
-    assert snap_compare(FixedApp(), terminal_size=SIZE, run_before=show)
+    assert snap_compare(FixedApp(), terminal_size=SIZE, run_before=mfa_prompt)
 
 
 def test_export_dialog_at_80x24(snap_compare) -> None:

@@ -9,9 +9,9 @@ from textual.pilot import Pilot
 
 from tui import fixed
 from tui.helpers import wait_for
-from tui.snapshot_app import FixedApp, choosing, connected, with_plan
+from tui.snapshot_app import FixedApp, choosing, connected, mfa_prompt, with_plan
 from v6wizard.tui.screens.choose import ChooseScreen
-from v6wizard.tui.screens.dialogs import ConfirmDialog, ErrorDialog, MfaDialog
+from v6wizard.tui.screens.dialogs import ConfirmDialog, ErrorDialog
 from v6wizard.tui.screens.plan import PlanScreen
 from v6wizard.tui.screens.step import StepScreen
 from v6wizard.tui.screens.summary import SummaryScreen
@@ -133,13 +133,7 @@ def test_error_dialog_with_a_long_message(snap_compare) -> None:
 def test_mfa_dialog(snap_compare) -> None:
     """The MFA dialog at 80x24: the profile's prompt, "Enter sends the code; escape cancels.", six masked digits."""
 
-    async def show(pilot: Pilot) -> None:
-        await connected(pilot)
-        await pilot.app.push_screen(MfaDialog("Enter MFA code for arn:aws:iam::123456789012:mfa/operator: "))
-        await pilot.press(*"123456")
-        await pilot.pause()
-
-    assert snap_compare(FixedApp(), terminal_size=SMALL, run_before=show)
+    assert snap_compare(FixedApp(), terminal_size=SMALL, run_before=mfa_prompt)
 
 
 def test_help_on_the_plan(snap_compare) -> None:
